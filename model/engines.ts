@@ -1,0 +1,112 @@
+/**
+ * Source database engines: identifier quoting and JDBC URLs. Pure so the SourceConnection
+ * component, the coordinator's run manifest and the CLI address tables identically.
+ */
+
+export const SOURCE_ENGINES = ["mariadb", "mysql", "postgresql", "sqlserver", "oracle"] as const;
+export type SourceEngine = (typeof SOURCE_ENGINES)[number];
+
+export function isSourceEngine(value: string): value is SourceEngine {
+  return (SOURCE_ENGINES as readonly string[]).includes(value);
+}
+
+export interface SourceLocation {
+  readonly engine: SourceEngine;
+  readonly host: string;
+  readonly port: number;
+  /** Database (MariaDB/MySQL/PostgreSQL/SQL Server) or service name (Oracle). */
+  readonly database: string;
+  /** Schema holding the tables; defaults per engine (public, dbo; the database for MariaDB). */
+  readonly schema?: string;
+  /** Require TLS to the source (default true). */
+  readonly requireTls?: boolean;
+}
+
+export const DEFAULT_PORTS: Readonly<Record<SourceEngine, number>> = {
+  mariadb: 3306,
+  mysql: 3306,
+  postgresql: 5432,
+  sqlserver: 1433,
+  oracle: 1521,
+};
+
+/** Quotes one identifier for the engine, escaping the quote character by doubling it. */
+export function quoteIdentifier(engine: SourceEngine, name: string): string {
+  switch (engine) {
+    case "mariadb":
+    case "mysql":
+      return "`" + name.replace(/`/g, "``") + "`";
+    case "sqlserver":
+      return "[" + name.replace(/]/g, "]]") + "]";
+    case "postgresql":
+    case "oracle":
+      return '"' + name.replace(/"/g, '""') + '"';
+  }
+}
+
+/** The schema a table lives in when the location names none. */
+export function defaultSchema(location: SourceLocation): string {
+  if (location.schema) return location.schema;
+  switch (location.engine) {
+    case "mariadb":
+    case "mysql":
+      return location.database;
+    case "postgresql":
+      return "public";
+    case "sqlserver":
+      return "dbo";
+    case "oracle":
+      throw new Error("an Oracle source needs an explicit schema (the owning user)");
+  }
+}
+
+/** Exact, quoted, schema-qualified name of a source table: never a pattern. */
+export function qualifiedTableName(location: SourceLocation, table: string): string {
+  return `${quoteIdentifier(location.engine, defaultSchema(location))}.${quoteIdentifier(location.engine, table)}`;
+}
+
+/**
+ * JDBC URL for the engine. Sessions run in UTC so DATETIME/TIMESTAMP values are read without
+ * a local-time shift. MariaDB uses the jdbc:mysql scheme (what Glue's JDBC connection accepts)
+ * with the MariaDB driver, which needs permitMysqlScheme to accept it.
+ */
+export function jdbcUrl(location: SourceLocation): string {
+  const { host, port, database } = location;
+  const tls = location.requireTls ?? true;
+  switch (location.engine) {
+    case "mariadb":
+      return (
+        `jdbc:mysql://${host}:${port}/${database}?permitMysqlScheme` +
+        `&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true` +
+        (tls ? "&sslMode=verify-full" : "")
+      );
+    case "mysql":
+      return (
+        `jdbc:mysql://${host}:${port}/${database}?connectionTimeZone=UTC` +
+        `&forceConnectionTimeZoneToSession=true` +
+        (tls ? "&sslMode=VERIFY_IDENTITY" : "")
+      );
+    case "postgresql":
+      return `jdbc:postgresql://${host}:${port}/${database}?options=-c%20TimeZone%3DUTC` + (tls ? "&sslmode=verify-full" : "");
+    case "sqlserver":
+      return `jdbc:sqlserver://${host}:${port};databaseName=${database};encrypt=${tls ? "true" : "false"}`;
+    case "oracle":
+      return `jdbc:oracle:thin:@//${host}:${port}/${database}`;
+  }
+}
+
+/** JDBC driver class the Glue job loads for the engine. */
+export function jdbcDriverClass(engine: SourceEngine): string {
+  switch (engine) {
+    case "mariadb":
+      return "org.mariadb.jdbc.Driver";
+    case "mysql":
+      return "com.mysql.cj.jdbc.Driver";
+    case "postgresql":
+      return "org.postgresql.Driver";
+    case "sqlserver":
+      return "com.microsoft.sqlserver.jdbc.SQLServerDriver";
+    case "oracle":
+      return "oracle.jdbc.OracleDriver";
+  }
+}
