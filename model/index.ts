@@ -8,3 +8,4 @@ export * from "./selection";
 export * from "./cron";
 export * from "./engines";
 export * from "./identifiers";
+export * from "./naming";

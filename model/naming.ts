@@ -1,0 +1,32 @@
+/**
+ * Names and paths derived from the model, shared by the components (deploy time), the
+ * coordinator (run manifests) and the CLI, so every plane agrees on where a table lives.
+ */
+
+/** Glue catalog database of a domain: the full copy (Iceberg) or the raw zone (crawled Parquet). */
+export function catalogDatabaseName(prefix: string, domain: string, zone: "full" | "raw"): string {
+  return zone === "raw" ? `${prefix}_${domain}_raw` : `${prefix}_${domain}`;
+}
+
+/** Raw-zone prefix of one table; ends with "/" so it can never match a longer table name. */
+export function rawTablePrefix(domain: string, table: string): string {
+  return `raw/${domain}/${table}/`;
+}
+
+/** Warehouse prefix of a domain's Iceberg tables. */
+export function warehouseDomainPrefix(domain: string): string {
+  return `warehouse/${domain}/`;
+}
+
+/** Key of a run's manifest in the scripts/manifests bucket. */
+export function manifestKey(tier: string, runId: string): string {
+  return `manifests/${tier}/${runId}.json`;
+}
+
+/** State-table partition keys. */
+export const stateKeys = {
+  table: (name: string): string => `table#${name}`,
+  run: (runId: string): string => `run#${runId}`,
+  schedule: (tier: string, scheduledAt: string): string => `schedule#${tier}#${scheduledAt}`,
+  crawlerPending: "crawler#pending",
+} as const;
