@@ -8,9 +8,14 @@ export function catalogDatabaseName(prefix: string, domain: string, zone: "full"
   return zone === "raw" ? `${prefix}_${domain}_raw` : `${prefix}_${domain}`;
 }
 
+/** Raw-zone prefix of a domain (the location registered with Lake Formation). */
+export function rawDomainPrefix(domain: string): string {
+  return `raw/${domain}/`;
+}
+
 /** Raw-zone prefix of one table; ends with "/" so it can never match a longer table name. */
 export function rawTablePrefix(domain: string, table: string): string {
-  return `raw/${domain}/${table}/`;
+  return `${rawDomainPrefix(domain)}${table}/`;
 }
 
 /** Warehouse prefix of a domain's Iceberg tables. */

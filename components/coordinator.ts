@@ -1,0 +1,233 @@
+/**
+ * Coordinator (wiring): the per-table state table, the coordinator Lambda bundled from
+ * handlers/coordinator with tables.yaml beside it, its least-privilege role, the EventBridge
+ * rule that brings this lake's Glue job state changes to it, the alert topic and alarms.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
+import { bundleHandler } from "./lambdaBundle";
+import type { LakeStorage } from "./lakeStorage";
+
+export interface CoordinatorArgs {
+  readonly tags: LakeTags;
+  readonly storage: LakeStorage;
+  /** handlers/coordinator/index.ts */
+  readonly handlerEntry: string;
+  /** tables.yaml, shipped next to the bundle so the Lambda reads the same model. */
+  readonly tablesFile: string;
+  /** Tier name -> physical Glue job name. */
+  readonly tierJobs: Readonly<Record<string, string>>;
+  /** Domain -> physical raw-zone crawler name. */
+  readonly crawlers: Readonly<Record<string, string>>;
+  /** Environment the handler reads (see handlers/coordinator/config.ts), beyond what this component knows. */
+  readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Seconds a lease lasts; must outlive the longest job timeout. */
+  readonly leaseSeconds: number;
+  readonly longestJobTimeoutMinutes: number;
+  /** LF-tag key the coordinator associates with PII columns. */
+  readonly piiTagKey: string;
+  readonly alertEmail?: string;
+  readonly accountId: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
+  /** Log retention in days (default 90). */
+  readonly logRetentionDays?: number;
+}
+
+export class Coordinator extends pulumi.ComponentResource {
+  readonly stateTable: aws.dynamodb.Table;
+  readonly function: aws.lambda.Function;
+  readonly role: aws.iam.Role;
+  readonly alertTopic: aws.sns.Topic;
+  readonly jobStateRule: aws.cloudwatch.EventRule;
+  readonly bundleBytes: number;
+
+  constructor(name: string, args: CoordinatorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lake:runtime:Coordinator", name, {}, opts);
+    const parent = { parent: this };
+    const { storage, accountId, region } = args;
+    if (args.leaseSeconds <= args.longestJobTimeoutMinutes * 60) {
+      throw new Error(
+        `Coordinator ${name}: leaseSeconds (${args.leaseSeconds}) must be longer than the longest job timeout (${args.longestJobTimeoutMinutes} min), or a slow run could lose its tables to another`,
+      );
+    }
+
+    this.stateTable = new aws.dynamodb.Table(
+      `${name}-state`,
+      {
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "pk",
+        attributes: [{ name: "pk", type: "S" }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: storage.keyArn },
+        ttl: { attributeName: "ttl", enabled: true },
+        deletionProtectionEnabled: true,
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    this.alertTopic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: storage.keyArn, tags: args.tags }, parent);
+    if (args.alertEmail) {
+      new aws.sns.TopicSubscription(`${name}-alerts-email`, { topic: this.alertTopic.arn, protocol: "email", endpoint: args.alertEmail }, { parent: this.alertTopic });
+    }
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/aws/lambda/${name}-coordinator`, retentionInDays: args.logRetentionDays ?? 90, kmsKeyId: storage.keyArn, tags: args.tags },
+      parent,
+    );
+
+    const glueArn = (kind: string, n: string): pulumi.Output<string> => pulumi.interpolate`arn:aws:glue:${region}:${accountId}:${kind}/${n}`;
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      { description: "Coordinator Lambda: leases tables, writes manifests, starts jobs and crawlers", assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", accountId), tags: args.tags },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: this.role.id,
+        policy: policyDocument([
+          {
+            Sid: "TableState",
+            Effect: "Allow",
+            Action: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
+            Resource: this.stateTable.arn,
+          },
+          { Sid: "RunManifests", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: pulumi.interpolate`${storage.buckets.scripts.arn}/manifests/*` },
+          { Sid: "StartTierJobs", Effect: "Allow", Action: ["glue:StartJobRun", "glue:GetJobRun"], Resource: Object.values(args.tierJobs).map((j) => glueArn("job", j)) },
+          { Sid: "TargetCrawlers", Effect: "Allow", Action: ["glue:GetCrawler", "glue:UpdateCrawler", "glue:StartCrawler"], Resource: Object.values(args.crawlers).map((c) => glueArn("crawler", c)) },
+          {
+            Sid: "ReadCatalogForTagging",
+            Effect: "Allow",
+            Action: ["glue:GetTable", "glue:GetDatabase"],
+            Resource: [pulumi.interpolate`arn:aws:glue:${region}:${accountId}:catalog`, glueArn("database", "*"), glueArn("table", "*/*")],
+          },
+          // Lake Formation's tagging API has no resource-level IAM; LF permissions scope it.
+          { Sid: "TagPiiColumns", Effect: "Allow", Action: ["lakeformation:AddLFTagsToResource", "lakeformation:GetResourceLFTags"], Resource: "*" },
+          { Sid: "Alerts", Effect: "Allow", Action: ["sns:Publish"], Resource: this.alertTopic.arn },
+          { Sid: "Encryption", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: storage.keyArn },
+          { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+        ]),
+      },
+      { parent: this.role },
+    );
+    // Associating pii=true with columns needs ASSOCIATE on the tag itself.
+    new aws.lakeformation.Permissions(
+      `${name}-pii-tag-associate`,
+      { principal: this.role.arn, permissions: ["ASSOCIATE", "DESCRIBE"], permissionsWithGrantOptions: [], lfTag: { key: args.piiTagKey, values: ["false", "true"] } },
+      parent,
+    );
+
+    const bundle = bundleHandler(args.handlerEntry);
+    this.bundleBytes = bundle.bytes;
+    this.function = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        name: `${name}-coordinator`,
+        description: "Plans tier runs, leases tables, starts the Glue job, finalizes and skips the crawler when nothing changed",
+        runtime: aws.lambda.Runtime.NodeJS20dX,
+        architectures: ["arm64"],
+        handler: "index.handler",
+        role: this.role.arn,
+        memorySize: 512,
+        timeout: 300,
+        code: new pulumi.asset.AssetArchive({
+          "index.js": new pulumi.asset.StringAsset(bundle.code),
+          "tables.yaml": new pulumi.asset.FileAsset(args.tablesFile),
+        }),
+        kmsKeyArn: storage.keyArn,
+        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        environment: {
+          variables: {
+            ...args.environment,
+            STATE_TABLE: this.stateTable.name,
+            MANIFEST_BUCKET: storage.buckets.scripts.name,
+            RAW_BUCKET: storage.buckets.raw.name,
+            WAREHOUSE_BUCKET: storage.buckets.warehouse.name,
+            TIER_JOBS: JSON.stringify(args.tierJobs),
+            CRAWLERS: JSON.stringify(args.crawlers),
+            ALERT_TOPIC_ARN: this.alertTopic.arn,
+            LEASE_SECONDS: String(args.leaseSeconds),
+            TABLES_FILE: "tables.yaml",
+          },
+        },
+        tags: args.tags,
+      },
+      { parent: this, dependsOn: [logGroup] },
+    );
+
+    // Only this lake's jobs, only terminal states.
+    this.jobStateRule = new aws.cloudwatch.EventRule(
+      `${name}-job-state`,
+      {
+        description: "Glue Job State Change of this lake's tier jobs -> coordinator finalize",
+        eventPattern: JSON.stringify({
+          source: ["aws.glue"],
+          "detail-type": ["Glue Job State Change"],
+          detail: { jobName: Object.values(args.tierJobs), state: ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"] },
+        }),
+        tags: args.tags,
+      },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-job-state-target`,
+      { rule: this.jobStateRule.name, arn: this.function.arn, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } },
+      { parent: this.jobStateRule },
+    );
+    new aws.lambda.Permission(
+      `${name}-job-state-invoke`,
+      { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: this.jobStateRule.arn, sourceAccount: accountId },
+      { parent: this.jobStateRule },
+    );
+
+    const alarm = (suffix: string, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags">): void => {
+      new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...alarmArgs, alarmActions: [this.alertTopic.arn], okActions: [this.alertTopic.arn], tags: args.tags }, parent);
+    };
+    alarm("errors-alarm", {
+      alarmDescription: "The coordinator Lambda failed: runs may not start or finalize",
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: this.function.name },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    });
+    alarm("tables-failed-alarm", {
+      alarmDescription: "Tables failed to load in a run (see the alert e-mail for which and why)",
+      namespace: "GovernedLake",
+      metricName: "TablesFailed",
+      dimensions: { Lake: name },
+      statistic: "Sum",
+      period: 900,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    });
+    alarm("no-runs-alarm", {
+      alarmDescription: "No table loaded for a day: schedules, coordinator or jobs are stuck",
+      namespace: "GovernedLake",
+      metricName: "TablesLoaded",
+      dimensions: { Lake: name },
+      statistic: "Sum",
+      period: 86400,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+    });
+
+    this.registerOutputs({
+      stateTableName: this.stateTable.name,
+      functionName: this.function.name,
+      alertTopicArn: this.alertTopic.arn,
+      bundleBytes: this.bundleBytes,
+    });
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * GovernedDatabase: one data domain in the catalog. Two Glue databases (the full Iceberg copy
+ * and the crawled raw zone), both tagged domain=<name> and pii=false so every table and
+ * column inherits them; their S3 locations registered with Lake Formation through the
+ * dedicated data-access role; and the grants the ingest job, the crawler and the coordinator
+ * need to create and tag tables. No IAMAllowedPrincipals grant anywhere.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { catalogDatabaseName, rawDomainPrefix, warehouseDomainPrefix, type DomainSpec } from "../model";
+import type { LakeTags } from "./common";
+import type { GovernanceTags } from "./governanceTags";
+import type { LakeStorage } from "./lakeStorage";
+
+export interface GovernedDatabaseArgs {
+  readonly tags: LakeTags;
+  readonly domain: DomainSpec;
+  /** Prefix of catalog database names (lake and environment). */
+  readonly databasePrefix: string;
+  readonly storage: LakeStorage;
+  readonly governanceTags: GovernanceTags;
+  readonly dataAccessRoleArn: pulumi.Input<string>;
+  readonly ingestJobRoleArn: pulumi.Input<string>;
+  readonly crawlerRoleArn: pulumi.Input<string>;
+  readonly coordinatorRoleArn: pulumi.Input<string>;
+  /** Resources every grant waits for (the account's DataLakeSettings, when this stack owns them). */
+  readonly grantsDependOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export class GovernedDatabase extends pulumi.ComponentResource {
+  readonly fullDatabase: aws.glue.CatalogDatabase;
+  readonly rawDatabase: aws.glue.CatalogDatabase;
+  readonly fullDatabaseName: pulumi.Output<string>;
+  readonly rawDatabaseName: pulumi.Output<string>;
+
+  constructor(name: string, args: GovernedDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lake:governance:GovernedDatabase", name, {}, opts);
+    const parent = { parent: this };
+    const { domain, storage, governanceTags } = args;
+    const domainPrefix = rawDomainPrefix(domain.name);
+    const rawLocation = pulumi.interpolate`s3://${storage.buckets.raw.name}/${domainPrefix}`;
+    const warehouseLocation = pulumi.interpolate`s3://${storage.buckets.warehouse.name}/${warehouseDomainPrefix(domain.name)}`;
+
+    const database = (zone: "full" | "raw", locationUri: pulumi.Output<string>): aws.glue.CatalogDatabase =>
+      new aws.glue.CatalogDatabase(
+        `${name}-${zone}`,
+        {
+          name: catalogDatabaseName(args.databasePrefix, domain.name, zone),
+          description: `${domain.description} (${zone === "full" ? "full copy, Iceberg" : "raw batches"}; owner ${domain.owner})`,
+          locationUri,
+          // No default grant for new tables: access comes from LF-tags only.
+          createTableDefaultPermissions: [],
+          parameters: { owner: domain.owner, domain: domain.name, zone },
+          tags: args.tags,
+        },
+        parent,
+      );
+    this.fullDatabase = database("full", warehouseLocation);
+    this.rawDatabase = database("raw", rawLocation);
+    this.fullDatabaseName = this.fullDatabase.name;
+    this.rawDatabaseName = this.rawDatabase.name;
+
+    const tagsOnDatabases = [this.fullDatabase, this.rawDatabase].map(
+      (db, i) =>
+        new aws.lakeformation.ResourceLfTags(
+          `${name}-${i === 0 ? "full" : "raw"}-lf-tags`,
+          {
+            database: { name: db.name },
+            lfTags: [
+              { key: governanceTags.domainKey, value: domain.name },
+              { key: governanceTags.piiKey, value: "false" },
+            ],
+          },
+          { parent: db, dependsOn: [governanceTags.domainTag, governanceTags.piiTag] },
+        ),
+    );
+
+    const locations = {
+      raw: new aws.lakeformation.Resource(
+        `${name}-raw-location`,
+        { arn: pulumi.interpolate`${storage.buckets.raw.arn}/${domainPrefix}`, roleArn: args.dataAccessRoleArn, useServiceLinkedRole: false, hybridAccessEnabled: false },
+        parent,
+      ),
+      full: new aws.lakeformation.Resource(
+        `${name}-warehouse-location`,
+        {
+          arn: pulumi.interpolate`${storage.buckets.warehouse.arn}/${warehouseDomainPrefix(domain.name)}`,
+          roleArn: args.dataAccessRoleArn,
+          useServiceLinkedRole: false,
+          hybridAccessEnabled: false,
+        },
+        parent,
+      ),
+    };
+
+    const grantOpts = (extra: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({
+      parent: this,
+      dependsOn: [...(args.grantsDependOn ?? []), ...extra],
+    });
+    const grant = (suffix: string, grantArgs: aws.lakeformation.PermissionsArgs, deps: pulumi.Input<pulumi.Resource>[]): aws.lakeformation.Permissions =>
+      new aws.lakeformation.Permissions(`${name}-${suffix}`, { permissionsWithGrantOptions: [], ...grantArgs }, grantOpts(deps));
+
+    // The ingest job writes both zones' files and creates the Iceberg tables.
+    grant("job-raw-location", { principal: args.ingestJobRoleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: locations.raw.arn } }, [locations.raw]);
+    grant("job-warehouse-location", { principal: args.ingestJobRoleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: locations.full.arn } }, [locations.full]);
+    grant("job-full-database", { principal: args.ingestJobRoleArn, permissions: ["CREATE_TABLE", "DESCRIBE", "ALTER"], database: { name: this.fullDatabase.name } }, []);
+    // The crawler catalogs the raw zone.
+    grant("crawler-raw-location", { principal: args.crawlerRoleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: locations.raw.arn } }, [locations.raw]);
+    grant("crawler-raw-database", { principal: args.crawlerRoleArn, permissions: ["CREATE_TABLE", "DESCRIBE", "ALTER"], database: { name: this.rawDatabase.name } }, []);
+
+    const domainTables: aws.types.input.lakeformation.PermissionsLfTagPolicy = {
+      resourceType: "TABLE",
+      expressions: [{ key: governanceTags.domainKey, values: [domain.name] }],
+    };
+    // Tables outlive the principal that created them (a replaced role); grant by tag so the job
+    // and the crawler keep access, and the coordinator can tag PII columns.
+    grant("job-tables", { principal: args.ingestJobRoleArn, permissions: ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"], lfTagPolicy: domainTables }, tagsOnDatabases);
+    grant("crawler-tables", { principal: args.crawlerRoleArn, permissions: ["ALTER", "DESCRIBE", "INSERT"], lfTagPolicy: domainTables }, tagsOnDatabases);
+    grant("coordinator-tables", { principal: args.coordinatorRoleArn, permissions: ["DESCRIBE", "ALTER"], lfTagPolicy: domainTables }, tagsOnDatabases);
+
+    this.registerOutputs({ fullDatabaseName: this.fullDatabaseName, rawDatabaseName: this.rawDatabaseName, rawLocation, warehouseLocation });
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * IngestTier: one Glue job for one tier of tables.yaml, and the schedule that wakes the
+ * coordinator for it. The job has no table list of its own: the coordinator passes a run
+ * manifest per run, so a new table needs no change here. Glue job bookmarks are disabled
+ * because per-table state lives in the state table, shared by every tier.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { TierSpec } from "../model";
+import { policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
+
+export interface TierJobSettings {
+  /** Glue version (default "5.1"); policy requires 5.0 or newer. */
+  readonly glueVersion?: string;
+  /** G.1X, G.2X, ... (default G.1X). */
+  readonly workerType?: string;
+  /** Default 2. */
+  readonly numberOfWorkers?: number;
+  /** Minutes (default 60). The coordinator's lease outlives it. */
+  readonly timeoutMinutes?: number;
+  /** Run with Flex execution (cheaper, may start later); for tiers that are not latency-bound. */
+  readonly flex?: boolean;
+  /** Concurrent runs the job allows (default 2: a retry may overlap a slow run). */
+  readonly maxConcurrentRuns?: number;
+}
+
+export interface IngestTierArgs {
+  readonly tags: LakeTags;
+  readonly tier: TierSpec;
+  /** IANA zone the schedule is evaluated in (the tier's, else the business time zone). */
+  readonly timeZone: string;
+  /** Physical job name; the coordinator starts it by this name. */
+  readonly jobName: string;
+  readonly settings: TierJobSettings;
+  readonly roleArn: pulumi.Input<string>;
+  readonly securityConfigurationName: pulumi.Input<string>;
+  readonly connectionName: pulumi.Input<string>;
+  readonly scriptUri: pulumi.Input<string>;
+  readonly packageUri: pulumi.Input<string>;
+  readonly driverJarUri: pulumi.Input<string>;
+  /** s3://bucket/ of the Iceberg warehouse. */
+  readonly warehouseUri: pulumi.Input<string>;
+  /** s3://bucket/prefix/ for Spark's temporary files. */
+  readonly tempDirUri: pulumi.Input<string>;
+  readonly stateTableName: pulumi.Input<string>;
+  /** Spark catalog name the Iceberg tables are addressed through. */
+  readonly icebergCatalog: string;
+  /** The coordinator Lambda the schedule invokes. */
+  readonly coordinatorFunctionArn: pulumi.Input<string>;
+  readonly accountId: pulumi.Input<string>;
+}
+
+export const DEFAULT_GLUE_VERSION = "5.1";
+
+/** Spark settings that make the Glue Data Catalog an Iceberg catalog (Glue's --conf takes one chained value). */
+export function icebergSparkConf(catalog: string, warehouseUri: string): string {
+  const c = `spark.sql.catalog.${catalog}`;
+  return [
+    "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+    `${c}=org.apache.iceberg.spark.SparkCatalog`,
+    `${c}.warehouse=${warehouseUri}`,
+    `${c}.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog`,
+    `${c}.io-impl=org.apache.iceberg.aws.s3.S3FileIO`,
+    `${c}.glue.lakeformation-enabled=true`,
+    "spark.sql.session.timeZone=UTC",
+  ].join(" --conf ");
+}
+
+export class IngestTier extends pulumi.ComponentResource {
+  readonly job: aws.glue.Job;
+  readonly jobName: pulumi.Output<string>;
+  readonly schedule: aws.scheduler.Schedule;
+  readonly scheduleRole: aws.iam.Role;
+
+  constructor(name: string, args: IngestTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lake:ingest:IngestTier", name, {}, opts);
+    const parent = { parent: this };
+    const s = args.settings;
+    const workers = s.numberOfWorkers ?? 2;
+    if (!Number.isInteger(workers) || workers < 2) throw new Error(`IngestTier ${name}: numberOfWorkers must be a whole number >= 2 (got ${workers})`);
+
+    this.job = new aws.glue.Job(
+      `${name}-job`,
+      {
+        name: args.jobName,
+        description: `Ingest tier ${args.tier.name}: loads the tables of each run manifest the coordinator passes`,
+        roleArn: args.roleArn,
+        glueVersion: s.glueVersion ?? DEFAULT_GLUE_VERSION,
+        command: { name: "glueetl", pythonVersion: "3", scriptLocation: args.scriptUri },
+        workerType: s.workerType ?? "G.1X",
+        numberOfWorkers: workers,
+        timeout: s.timeoutMinutes ?? 60,
+        maxRetries: 0, // a retry is a new coordinator run with fresh leases, never a blind re-run
+        executionClass: s.flex ? "FLEX" : "STANDARD",
+        executionProperty: { maxConcurrentRuns: s.maxConcurrentRuns ?? 2 },
+        connections: [args.connectionName],
+        securityConfiguration: args.securityConfigurationName,
+        defaultArguments: {
+          "--job-language": "python",
+          "--job-bookmark-option": "job-bookmark-disable",
+          "--enable-metrics": "true",
+          "--enable-observability-metrics": "true",
+          "--enable-continuous-cloudwatch-log": "true",
+          "--enable-glue-datacatalog": "true",
+          "--datalake-formats": "iceberg",
+          "--conf": pulumi.output(args.warehouseUri).apply((w) => icebergSparkConf(args.icebergCatalog, w)),
+          "--extra-jars": args.driverJarUri,
+          "--extra-py-files": args.packageUri,
+          "--TempDir": args.tempDirUri,
+          "--tier": args.tier.name,
+          "--state_table": args.stateTableName,
+          "--connection_name": args.connectionName,
+        },
+        tags: { ...args.tags, tier: args.tier.name },
+      },
+      parent,
+    );
+    this.jobName = this.job.name;
+
+    // EventBridge Scheduler calls the coordinator with the tier; the role may invoke only it.
+    this.scheduleRole = new aws.iam.Role(
+      `${name}-schedule-role`,
+      { description: `Scheduler for tier ${args.tier.name}: invokes the coordinator`, assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", args.accountId), tags: args.tags },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-schedule-invoke`,
+      { role: this.scheduleRole.id, policy: policyDocument([{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: args.coordinatorFunctionArn }]) },
+      { parent: this.scheduleRole },
+    );
+    this.schedule = new aws.scheduler.Schedule(
+      `${name}-schedule`,
+      {
+        description: `${args.tier.name}: ${args.tier.description ?? args.tier.schedule}`,
+        scheduleExpression: args.tier.schedule,
+        scheduleExpressionTimezone: args.timeZone,
+        flexibleTimeWindow: { mode: "OFF" },
+        state: "ENABLED",
+        target: {
+          arn: args.coordinatorFunctionArn,
+          roleArn: this.scheduleRole.arn,
+          // <aws.scheduler.scheduled-time> makes duplicate deliveries of one firing share a run id.
+          input: JSON.stringify({ kind: "schedule", tier: args.tier.name, scheduledAt: "<aws.scheduler.scheduled-time>" }),
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 600 },
+        },
+      },
+      parent,
+    );
+    this.registerOutputs({ jobName: this.jobName, scheduleName: this.schedule.name });
+  }
+}

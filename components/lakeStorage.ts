@@ -1,0 +1,171 @@
+/**
+ * LakeStorage: the lake's KMS key and its four buckets (raw zone, Iceberg warehouse, job
+ * scripts and run manifests, Athena results), each versioned, SSE-KMS with a bucket key,
+ * closed to the public, TLS-only, with lifecycle rules for what ages out.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, type LakeTags } from "./common";
+
+export type LakeBucketRole = "raw" | "warehouse" | "scripts" | "athena";
+
+export interface LakeStorageArgs {
+  readonly tags: LakeTags;
+  /** Days after which raw batches move to infrequent access (default 30). */
+  readonly rawInfrequentAccessAfterDays?: number;
+  /** Days after which raw batches expire (default 400: a year plus a margin for re-loads). */
+  readonly rawExpireAfterDays?: number;
+  /** Days after which Athena query results expire (default 30). */
+  readonly athenaResultsExpireAfterDays?: number;
+  /** Days old object versions are kept (default 30). */
+  readonly noncurrentVersionDays?: number;
+  /** Let `pulumi destroy` delete non-empty buckets (default false: data outlives the stack). */
+  readonly forceDestroy?: boolean;
+}
+
+export interface LakeBucket {
+  readonly bucket: aws.s3.Bucket;
+  readonly name: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+}
+
+export class LakeStorage extends pulumi.ComponentResource {
+  readonly key: aws.kms.Key;
+  readonly keyArn: pulumi.Output<string>;
+  readonly buckets: Readonly<Record<LakeBucketRole, LakeBucket>>;
+
+  constructor(name: string, args: LakeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lake:storage:LakeStorage", name, {}, opts);
+    const parent = { parent: this };
+    const account = aws.getCallerIdentityOutput({}, parent);
+    const region = aws.getRegionOutput({}, parent);
+
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `${name}: encrypts the lake's buckets, state table, logs and job outputs`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        // The account administers the key through IAM; CloudWatch Logs may use it for Glue's
+        // encrypted continuous logs, scoped to this account's log groups.
+        policy: policyDocument([
+          {
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account.accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+          },
+          {
+            Sid: "CloudWatchLogsEncrypt",
+            Effect: "Allow",
+            Principal: { Service: pulumi.interpolate`logs.${region.region}.amazonaws.com` },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: {
+              ArnLike: {
+                "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${region.region}:${account.accountId}:*`,
+              },
+            },
+          },
+        ]),
+        tags: args.tags,
+      },
+      parent,
+    );
+    this.keyArn = this.key.arn;
+
+    const rawIa = args.rawInfrequentAccessAfterDays ?? 30;
+    const rawExpire = args.rawExpireAfterDays ?? 400;
+    const noncurrent = args.noncurrentVersionDays ?? 30;
+    const lifecycle: Record<LakeBucketRole, aws.types.input.s3.BucketLifecycleConfigurationRule[]> = {
+      raw: [
+        {
+          id: "raw-batches-age-out",
+          status: "Enabled",
+          filter: { prefix: "raw/" },
+          transitions: [{ days: rawIa, storageClass: "STANDARD_IA" }],
+          expiration: { days: rawExpire },
+          noncurrentVersionExpiration: { noncurrentDays: noncurrent },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ],
+      // Iceberg manages its own files (snapshot expiry); only old versions are cleaned here.
+      warehouse: [
+        {
+          id: "old-versions",
+          status: "Enabled",
+          filter: {},
+          noncurrentVersionExpiration: { noncurrentDays: noncurrent },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ],
+      scripts: [
+        {
+          id: "old-manifests",
+          status: "Enabled",
+          filter: { prefix: "manifests/" },
+          expiration: { days: 90 },
+          noncurrentVersionExpiration: { noncurrentDays: noncurrent },
+        },
+      ],
+      athena: [
+        {
+          id: "query-results",
+          status: "Enabled",
+          filter: {},
+          expiration: { days: args.athenaResultsExpireAfterDays ?? 30 },
+          noncurrentVersionExpiration: { noncurrentDays: 1 },
+        },
+      ],
+    };
+
+    const make = (role: LakeBucketRole): LakeBucket => {
+      const bucket = new aws.s3.Bucket(`${name}-${role}`, { forceDestroy: args.forceDestroy ?? false, tags: args.tags }, parent);
+      const child = { parent: bucket };
+      new aws.s3.BucketPublicAccessBlock(
+        `${name}-${role}-public-access`,
+        { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        child,
+      );
+      new aws.s3.BucketOwnershipControls(`${name}-${role}-ownership`, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+      new aws.s3.BucketVersioning(`${name}-${role}-versioning`, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, child);
+      new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-${role}-encryption`,
+        {
+          bucket: bucket.bucket,
+          rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
+        },
+        child,
+      );
+      new aws.s3.BucketPolicy(
+        `${name}-${role}-tls-only`,
+        {
+          bucket: bucket.bucket,
+          policy: policyDocument([
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": false } },
+            },
+          ]),
+        },
+        child,
+      );
+      new aws.s3.BucketLifecycleConfiguration(`${name}-${role}-lifecycle`, { bucket: bucket.bucket, rules: lifecycle[role] }, child);
+      return { bucket, name: bucket.bucket, arn: bucket.arn };
+    };
+    this.buckets = { raw: make("raw"), warehouse: make("warehouse"), scripts: make("scripts"), athena: make("athena") };
+
+    this.registerOutputs({
+      keyArn: this.keyArn,
+      rawBucket: this.buckets.raw.name,
+      warehouseBucket: this.buckets.warehouse.name,
+      scriptsBucket: this.buckets.scripts.name,
+      athenaBucket: this.buckets.athena.name,
+    });
+  }
+}

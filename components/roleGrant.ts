@@ -1,0 +1,61 @@
+/**
+ * RoleGrant: Lake Formation access for one analyst role, from its access rule in tables.yaml.
+ * Grants are by LF-tag policy only (DESCRIBE on its domains' databases, SELECT on their
+ * tables), so a new table needs no new grant. A role not cleared for PII gets tables through
+ * `domain in (...) AND pii = false`, which hides exactly the columns tagged pii=true.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AccessRule } from "../model";
+import type { GovernanceTags } from "./governanceTags";
+
+export interface RoleGrantArgs {
+  readonly rule: AccessRule;
+  /** IAM principal ARN of the role (from the stack config). */
+  readonly principalArn: string;
+  readonly governanceTags: GovernanceTags;
+  /** Resources every grant waits for (DataLakeSettings, the databases' tags). */
+  readonly grantsDependOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export class RoleGrant extends pulumi.ComponentResource {
+  readonly databaseGrant: aws.lakeformation.Permissions;
+  readonly tableGrant: aws.lakeformation.Permissions;
+
+  constructor(name: string, args: RoleGrantArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lake:governance:RoleGrant", name, {}, opts);
+    const { rule, governanceTags } = args;
+    if (rule.domains.length === 0) throw new Error(`RoleGrant ${name}: role ${rule.role} names no domain`);
+    const domains = [...new Set(rule.domains)].sort();
+    const domainExpression = { key: governanceTags.domainKey, values: domains };
+    const grantOpts: pulumi.CustomResourceOptions = {
+      parent: this,
+      dependsOn: [governanceTags.domainTag, governanceTags.piiTag, ...(args.grantsDependOn ?? [])],
+    };
+
+    this.databaseGrant = new aws.lakeformation.Permissions(
+      `${name}-databases`,
+      {
+        principal: args.principalArn,
+        permissions: ["DESCRIBE"],
+        permissionsWithGrantOptions: [],
+        lfTagPolicy: { resourceType: "DATABASE", expressions: [domainExpression] },
+      },
+      grantOpts,
+    );
+    this.tableGrant = new aws.lakeformation.Permissions(
+      `${name}-tables`,
+      {
+        principal: args.principalArn,
+        permissions: ["SELECT", "DESCRIBE"],
+        permissionsWithGrantOptions: [],
+        lfTagPolicy: {
+          resourceType: "TABLE",
+          expressions: rule.pii ? [domainExpression] : [domainExpression, { key: governanceTags.piiKey, values: ["false"] }],
+        },
+      },
+      grantOpts,
+    );
+    this.registerOutputs({ role: rule.role, domains, piiCleared: rule.pii });
+  }
+}

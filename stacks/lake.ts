@@ -1,0 +1,192 @@
+/**
+ * Composes the lake from the tables.yaml model and the stack config. Resources grow with
+ * tiers, domains and roles, never with tables: tables reach the run plane through the
+ * model shipped with the coordinator and the run manifests.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { join } from "node:path";
+import { AnalystWorkgroup } from "../components/analystWorkgroup";
+import type { LakeTags } from "../components/common";
+import { Coordinator } from "../components/coordinator";
+import { GovernanceTags } from "../components/governanceTags";
+import { GovernedDatabase } from "../components/governedDatabase";
+import { IngestCode } from "../components/ingestCode";
+import { IngestTier, type TierJobSettings } from "../components/ingestTier";
+import { LakeFormationSettings } from "../components/lakeFormationSettings";
+import { LakeStorage } from "../components/lakeStorage";
+import { RawZoneCrawler } from "../components/rawZoneCrawler";
+import { RoleGrant } from "../components/roleGrant";
+import { ServiceRoles } from "../components/serviceRoles";
+import { SourceConnection } from "../components/sourceConnection";
+import { defaultSchema, tierTimeZone, type LakeModel } from "../model";
+import type { LakeStackConfig } from "./config";
+import { INGEST_CODE } from "./ingestCodePaths";
+
+export interface LakeOutputs {
+  readonly buckets: Record<string, pulumi.Output<string>>;
+  readonly jobs: Record<string, pulumi.Output<string>>;
+  readonly databases: Record<string, { full: pulumi.Output<string>; raw: pulumi.Output<string> }>;
+  readonly crawlers: Record<string, pulumi.Output<string>>;
+  readonly stateTable: pulumi.Output<string>;
+  readonly workgroup: pulumi.Output<string>;
+  readonly coordinatorFunction: pulumi.Output<string>;
+  readonly alertTopicArn: pulumi.Output<string>;
+  readonly connection: pulumi.Output<string>;
+}
+
+const DEFAULT_ICEBERG_CATALOG = "glue_catalog";
+
+/** Settings of one tier's job: the tier's own over the defaults. */
+export function tierSettings(config: LakeStackConfig, tier: string): TierJobSettings {
+  return { ...config.glue.defaults, ...(config.glue.tiers[tier] ?? {}) };
+}
+
+export function createLake(model: LakeModel, config: LakeStackConfig, root: string): LakeOutputs {
+  const id = `${config.lakeName}-${config.environment}`;
+  const databasePrefix = id.replace(/-/g, "_");
+  const tags: LakeTags = { lake: config.lakeName, environment: config.environment, "managed-by": "pulumi" };
+
+  // Access rules must map to principals: checked here with the rule's position in tables.yaml.
+  const unmapped = model.access.filter((rule) => !(rule.role in config.rolePrincipals));
+  if (unmapped.length > 0) {
+    throw new Error(
+      `${model.file}: access rules name roles without a principal in lake:rolePrincipals: ${unmapped.map((r) => r.role).join(", ")}`,
+    );
+  }
+  const unknownTierSettings = Object.keys(config.glue.tiers).filter((t) => !model.tiers.some((tier) => tier.name === t));
+  if (unknownTierSettings.length > 0) {
+    throw new Error(`lake:glue.tiers names tiers that ${model.file} does not declare: ${unknownTierSettings.join(", ")}`);
+  }
+
+  const account = aws.getCallerIdentityOutput({});
+  const accountId = account.accountId;
+  const region = aws.getRegionOutput({}).region;
+
+  const settings = config.lakeFormation.manageSettings ? new LakeFormationSettings(`${id}-lf`, { admins: config.lakeFormation.admins }) : undefined;
+  const grantsDependOn = settings ? [settings] : [];
+
+  const storage = new LakeStorage(id, { tags, forceDestroy: config.forceDestroy });
+  const governanceTags = new GovernanceTags(`${id}-tags`, { domains: model.domains.map((d) => d.name), keyPrefix: config.lakeFormation.tagKeyPrefix }, { dependsOn: grantsDependOn });
+
+  const tierJobs = Object.fromEntries(model.tiers.map((t) => [t.name, `${id}-${t.name}`.replace(/_/g, "-")]));
+  const crawlerNames = Object.fromEntries(model.domains.map((d) => [d.name, `${id}-raw-${d.name}`.replace(/_/g, "-")]));
+  const longestTimeout = Math.max(...model.tiers.map((t) => tierSettings(config, t.name).timeoutMinutes ?? 60));
+  const connectionName = `${id}-source`;
+
+  const coordinator = new Coordinator(id, {
+    tags,
+    storage,
+    handlerEntry: join(root, "handlers/coordinator/index.ts"),
+    tablesFile: join(root, config.tablesFile),
+    tierJobs,
+    crawlers: crawlerNames,
+    leaseSeconds: (longestTimeout + config.leaseMarginMinutes) * 60,
+    longestJobTimeoutMinutes: longestTimeout,
+    piiTagKey: governanceTags.piiKey,
+    alertEmail: config.alerts.email,
+    accountId,
+    region,
+    environment: {
+      LAKE_NAME: id,
+      ENVIRONMENT: config.environment,
+      DATABASE_PREFIX: databasePrefix,
+      SOURCE_ENGINE: config.source.engine,
+      SOURCE_DATABASE: config.source.database,
+      SOURCE_SCHEMA: defaultSchema(config.source),
+      SOURCE_CONNECTION: connectionName,
+      BUSINESS_TIME_ZONE: config.businessTimeZone,
+      ICEBERG_CATALOG: DEFAULT_ICEBERG_CATALOG,
+      PII_TAG_KEY: governanceTags.piiKey,
+    },
+  });
+
+  const roles = new ServiceRoles(`${id}-service`, { tags, storage, sourceSecretArn: secretArn(config.source.secretId, region, accountId), stateTableArn: coordinator.stateTable.arn });
+  const source = new SourceConnection(`${id}-source`, { tags, connectionName, location: config.source, secretId: config.source.secretId, network: config.network });
+
+  const databases: LakeOutputs["databases"] = {};
+  const crawlers: LakeOutputs["crawlers"] = {};
+  const databaseResources: GovernedDatabase[] = [];
+  for (const domain of model.domains) {
+    const db = new GovernedDatabase(`${id}-${domain.name}`, {
+      tags,
+      domain,
+      databasePrefix,
+      storage,
+      governanceTags,
+      dataAccessRoleArn: roles.dataAccessRole.arn,
+      ingestJobRoleArn: roles.ingestJobRole.arn,
+      crawlerRoleArn: roles.crawlerRole.arn,
+      coordinatorRoleArn: coordinator.role.arn,
+      grantsDependOn,
+    });
+    databaseResources.push(db);
+    databases[domain.name] = { full: db.fullDatabaseName, raw: db.rawDatabaseName };
+    crawlers[domain.name] = new RawZoneCrawler(`${id}-${domain.name}-raw`, {
+      tags,
+      domain: domain.name,
+      crawlerName: crawlerNames[domain.name],
+      rawDatabaseName: db.rawDatabaseName,
+      rawBucketName: storage.buckets.raw.name,
+      roleArn: roles.crawlerRole.arn,
+      securityConfigurationName: roles.securityConfiguration.name,
+    }, { dependsOn: [db] }).crawlerName;
+  }
+
+  for (const rule of model.access) {
+    new RoleGrant(`${id}-grant-${rule.role}`, { rule, principalArn: config.rolePrincipals[rule.role], governanceTags, grantsDependOn: [...grantsDependOn, ...databaseResources] });
+  }
+
+  const code = new IngestCode(`${id}-ingest-code`, {
+    tags,
+    storage,
+    scriptPath: join(root, INGEST_CODE.script),
+    packageDir: join(root, INGEST_CODE.packageDir),
+    packageExtras: Object.fromEntries(Object.entries(INGEST_CODE.packageExtras).map(([k, v]) => [k, join(root, v)])),
+    driverJarPath: join(root, INGEST_CODE.driverJar(config.source.engine)),
+  });
+
+  const jobs: LakeOutputs["jobs"] = {};
+  for (const tier of model.tiers) {
+    const ingest = new IngestTier(`${id}-${tier.name}`, {
+      tags,
+      tier,
+      timeZone: tierTimeZone(tier, config.businessTimeZone),
+      jobName: tierJobs[tier.name],
+      settings: tierSettings(config, tier.name),
+      roleArn: roles.ingestJobRole.arn,
+      securityConfigurationName: roles.securityConfiguration.name,
+      connectionName: source.connectionName,
+      scriptUri: code.scriptUri,
+      packageUri: code.packageUri,
+      driverJarUri: code.driverJarUri,
+      warehouseUri: pulumi.interpolate`s3://${storage.buckets.warehouse.name}/warehouse/`,
+      tempDirUri: pulumi.interpolate`s3://${storage.buckets.scripts.name}/temp/`,
+      stateTableName: coordinator.stateTable.name,
+      icebergCatalog: DEFAULT_ICEBERG_CATALOG,
+      coordinatorFunctionArn: coordinator.function.arn,
+      accountId,
+    });
+    jobs[tier.name] = ingest.jobName;
+  }
+
+  const workgroup = new AnalystWorkgroup(`${id}-analysts`, { tags, workgroupName: `${id}-analysts`, resultsBucketName: storage.buckets.athena.name, kmsKeyArn: storage.keyArn });
+
+  return {
+    buckets: Object.fromEntries(Object.entries(storage.buckets).map(([k, b]) => [k, b.name])),
+    jobs,
+    databases,
+    crawlers,
+    stateTable: coordinator.stateTable.name,
+    workgroup: workgroup.workgroupName,
+    coordinatorFunction: coordinator.function.name,
+    alertTopicArn: coordinator.alertTopic.arn,
+    connection: source.connectionName,
+  };
+}
+
+/** The secret's ARN pattern for IAM when config gives its name (Secrets Manager appends a suffix). */
+function secretArn(secretId: string, region: pulumi.Output<string>, accountId: pulumi.Output<string>): pulumi.Output<string> {
+  if (secretId.startsWith("arn:")) return pulumi.output(secretId);
+  return pulumi.interpolate`arn:aws:secretsmanager:${region}:${accountId}:secret:${secretId}-??????`;
+}
