@@ -69,7 +69,11 @@ export class Coordinator extends pulumi.ComponentResource {
 
     this.alertTopic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: storage.keyArn, tags: args.tags }, parent);
     if (args.alertEmail) {
-      new aws.sns.TopicSubscription(`${name}-alerts-email`, { topic: this.alertTopic.arn, protocol: "email", endpoint: args.alertEmail }, { parent: this.alertTopic });
+      new aws.sns.TopicSubscription(
+        `${name}-alerts-email`,
+        { topic: this.alertTopic.arn, protocol: "email", endpoint: args.alertEmail },
+        { parent: this.alertTopic },
+      );
     }
 
     const logGroup = new aws.cloudwatch.LogGroup(
@@ -78,10 +82,15 @@ export class Coordinator extends pulumi.ComponentResource {
       parent,
     );
 
-    const glueArn = (kind: string, n: string): pulumi.Output<string> => pulumi.interpolate`arn:aws:glue:${region}:${accountId}:${kind}/${n}`;
+    const glueArn = (kind: string, n: string): pulumi.Output<string> =>
+      pulumi.interpolate`arn:aws:glue:${region}:${accountId}:${kind}/${n}`;
     this.role = new aws.iam.Role(
       `${name}-role`,
-      { description: "Coordinator Lambda: leases tables, writes manifests, starts jobs and crawlers", assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", accountId), tags: args.tags },
+      {
+        description: "Coordinator Lambda: leases tables, writes manifests, starts jobs and crawlers",
+        assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", accountId),
+        tags: args.tags,
+      },
       parent,
     );
     new aws.iam.RolePolicy(
@@ -92,12 +101,34 @@ export class Coordinator extends pulumi.ComponentResource {
           {
             Sid: "TableState",
             Effect: "Allow",
-            Action: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
+            Action: [
+              "dynamodb:GetItem",
+              "dynamodb:BatchGetItem",
+              "dynamodb:PutItem",
+              "dynamodb:UpdateItem",
+              "dynamodb:Query",
+              "dynamodb:ConditionCheckItem",
+            ],
             Resource: this.stateTable.arn,
           },
-          { Sid: "RunManifests", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: pulumi.interpolate`${storage.buckets.scripts.arn}/manifests/*` },
-          { Sid: "StartTierJobs", Effect: "Allow", Action: ["glue:StartJobRun", "glue:GetJobRun"], Resource: Object.values(args.tierJobs).map((j) => glueArn("job", j)) },
-          { Sid: "TargetCrawlers", Effect: "Allow", Action: ["glue:GetCrawler", "glue:UpdateCrawler", "glue:StartCrawler"], Resource: Object.values(args.crawlers).map((c) => glueArn("crawler", c)) },
+          {
+            Sid: "RunManifests",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:GetObject"],
+            Resource: pulumi.interpolate`${storage.buckets.scripts.arn}/manifests/*`,
+          },
+          {
+            Sid: "StartTierJobs",
+            Effect: "Allow",
+            Action: ["glue:StartJobRun", "glue:GetJobRun"],
+            Resource: Object.values(args.tierJobs).map((j) => glueArn("job", j)),
+          },
+          {
+            Sid: "TargetCrawlers",
+            Effect: "Allow",
+            Action: ["glue:GetCrawler", "glue:UpdateCrawler", "glue:StartCrawler"],
+            Resource: Object.values(args.crawlers).map((c) => glueArn("crawler", c)),
+          },
           {
             Sid: "ReadCatalogForTagging",
             Effect: "Allow",
@@ -105,10 +136,20 @@ export class Coordinator extends pulumi.ComponentResource {
             Resource: [pulumi.interpolate`arn:aws:glue:${region}:${accountId}:catalog`, glueArn("database", "*"), glueArn("table", "*/*")],
           },
           // Lake Formation's tagging API has no resource-level IAM; LF permissions scope it.
-          { Sid: "TagPiiColumns", Effect: "Allow", Action: ["lakeformation:AddLFTagsToResource", "lakeformation:GetResourceLFTags"], Resource: "*" },
+          {
+            Sid: "TagPiiColumns",
+            Effect: "Allow",
+            Action: ["lakeformation:AddLFTagsToResource", "lakeformation:GetResourceLFTags"],
+            Resource: "*",
+          },
           { Sid: "Alerts", Effect: "Allow", Action: ["sns:Publish"], Resource: this.alertTopic.arn },
           { Sid: "Encryption", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: storage.keyArn },
-          { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+          {
+            Sid: "Logs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: pulumi.interpolate`${logGroup.arn}:*`,
+          },
         ]),
       },
       { parent: this.role },
@@ -116,7 +157,12 @@ export class Coordinator extends pulumi.ComponentResource {
     // Associating pii=true with columns needs ASSOCIATE on the tag itself.
     new aws.lakeformation.Permissions(
       `${name}-pii-tag-associate`,
-      { principal: this.role.arn, permissions: ["ASSOCIATE", "DESCRIBE"], permissionsWithGrantOptions: [], lfTag: { key: args.piiTagKey, values: ["false", "true"] } },
+      {
+        principal: this.role.arn,
+        permissions: ["ASSOCIATE", "DESCRIBE"],
+        permissionsWithGrantOptions: [],
+        lfTag: { key: args.piiTagKey, values: ["false", "true"] },
+      },
       parent,
     );
 
@@ -179,12 +225,22 @@ export class Coordinator extends pulumi.ComponentResource {
     );
     new aws.lambda.Permission(
       `${name}-job-state-invoke`,
-      { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: this.jobStateRule.arn, sourceAccount: accountId },
+      {
+        action: "lambda:InvokeFunction",
+        function: this.function.name,
+        principal: "events.amazonaws.com",
+        sourceArn: this.jobStateRule.arn,
+        sourceAccount: accountId,
+      },
       { parent: this.jobStateRule },
     );
 
     const alarm = (suffix: string, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags">): void => {
-      new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...alarmArgs, alarmActions: [this.alertTopic.arn], okActions: [this.alertTopic.arn], tags: args.tags }, parent);
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${suffix}`,
+        { ...alarmArgs, alarmActions: [this.alertTopic.arn], okActions: [this.alertTopic.arn], tags: args.tags },
+        parent,
+      );
     };
     alarm("errors-alarm", {
       alarmDescription: "The coordinator Lambda failed: runs may not start or finalize",

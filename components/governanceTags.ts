@@ -22,7 +22,11 @@ export class GovernanceTags extends pulumi.ComponentResource {
     super("lake:governance:GovernanceTags", name, {}, opts);
     this.domainKey = `${args.keyPrefix ?? ""}domain`;
     this.piiKey = `${args.keyPrefix ?? ""}pii`;
-    this.domainTag = new aws.lakeformation.LfTag(`${name}-domain`, { key: this.domainKey, values: [...args.domains].sort() }, { parent: this });
+    this.domainTag = new aws.lakeformation.LfTag(
+      `${name}-domain`,
+      { key: this.domainKey, values: [...args.domains].sort() },
+      { parent: this },
+    );
     this.piiTag = new aws.lakeformation.LfTag(`${name}-pii`, { key: this.piiKey, values: ["false", "true"] }, { parent: this });
     this.registerOutputs({ domainKey: this.domainKey, piiKey: this.piiKey });
   }

@@ -78,7 +78,12 @@ export class GovernedDatabase extends pulumi.ComponentResource {
     const locations = {
       raw: new aws.lakeformation.Resource(
         `${name}-raw-location`,
-        { arn: pulumi.interpolate`${storage.buckets.raw.arn}/${domainPrefix}`, roleArn: args.dataAccessRoleArn, useServiceLinkedRole: false, hybridAccessEnabled: false },
+        {
+          arn: pulumi.interpolate`${storage.buckets.raw.arn}/${domainPrefix}`,
+          roleArn: args.dataAccessRoleArn,
+          useServiceLinkedRole: false,
+          hybridAccessEnabled: false,
+        },
         parent,
       ),
       full: new aws.lakeformation.Resource(
@@ -97,16 +102,40 @@ export class GovernedDatabase extends pulumi.ComponentResource {
       parent: this,
       dependsOn: [...(args.grantsDependOn ?? []), ...extra],
     });
-    const grant = (suffix: string, grantArgs: aws.lakeformation.PermissionsArgs, deps: pulumi.Input<pulumi.Resource>[]): aws.lakeformation.Permissions =>
+    const grant = (
+      suffix: string,
+      grantArgs: aws.lakeformation.PermissionsArgs,
+      deps: pulumi.Input<pulumi.Resource>[],
+    ): aws.lakeformation.Permissions =>
       new aws.lakeformation.Permissions(`${name}-${suffix}`, { permissionsWithGrantOptions: [], ...grantArgs }, grantOpts(deps));
 
     // The ingest job writes both zones' files and creates the Iceberg tables.
-    grant("job-raw-location", { principal: args.ingestJobRoleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: locations.raw.arn } }, [locations.raw]);
-    grant("job-warehouse-location", { principal: args.ingestJobRoleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: locations.full.arn } }, [locations.full]);
-    grant("job-full-database", { principal: args.ingestJobRoleArn, permissions: ["CREATE_TABLE", "DESCRIBE", "ALTER"], database: { name: this.fullDatabase.name } }, []);
+    grant(
+      "job-raw-location",
+      { principal: args.ingestJobRoleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: locations.raw.arn } },
+      [locations.raw],
+    );
+    grant(
+      "job-warehouse-location",
+      { principal: args.ingestJobRoleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: locations.full.arn } },
+      [locations.full],
+    );
+    grant(
+      "job-full-database",
+      { principal: args.ingestJobRoleArn, permissions: ["CREATE_TABLE", "DESCRIBE", "ALTER"], database: { name: this.fullDatabase.name } },
+      [],
+    );
     // The crawler catalogs the raw zone.
-    grant("crawler-raw-location", { principal: args.crawlerRoleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: locations.raw.arn } }, [locations.raw]);
-    grant("crawler-raw-database", { principal: args.crawlerRoleArn, permissions: ["CREATE_TABLE", "DESCRIBE", "ALTER"], database: { name: this.rawDatabase.name } }, []);
+    grant(
+      "crawler-raw-location",
+      { principal: args.crawlerRoleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: locations.raw.arn } },
+      [locations.raw],
+    );
+    grant(
+      "crawler-raw-database",
+      { principal: args.crawlerRoleArn, permissions: ["CREATE_TABLE", "DESCRIBE", "ALTER"], database: { name: this.rawDatabase.name } },
+      [],
+    );
 
     const domainTables: aws.types.input.lakeformation.PermissionsLfTagPolicy = {
       resourceType: "TABLE",
@@ -114,10 +143,27 @@ export class GovernedDatabase extends pulumi.ComponentResource {
     };
     // Tables outlive the principal that created them (a replaced role); grant by tag so the job
     // and the crawler keep access, and the coordinator can tag PII columns.
-    grant("job-tables", { principal: args.ingestJobRoleArn, permissions: ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"], lfTagPolicy: domainTables }, tagsOnDatabases);
-    grant("crawler-tables", { principal: args.crawlerRoleArn, permissions: ["ALTER", "DESCRIBE", "INSERT"], lfTagPolicy: domainTables }, tagsOnDatabases);
-    grant("coordinator-tables", { principal: args.coordinatorRoleArn, permissions: ["DESCRIBE", "ALTER"], lfTagPolicy: domainTables }, tagsOnDatabases);
+    grant(
+      "job-tables",
+      { principal: args.ingestJobRoleArn, permissions: ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"], lfTagPolicy: domainTables },
+      tagsOnDatabases,
+    );
+    grant(
+      "crawler-tables",
+      { principal: args.crawlerRoleArn, permissions: ["ALTER", "DESCRIBE", "INSERT"], lfTagPolicy: domainTables },
+      tagsOnDatabases,
+    );
+    grant(
+      "coordinator-tables",
+      { principal: args.coordinatorRoleArn, permissions: ["DESCRIBE", "ALTER"], lfTagPolicy: domainTables },
+      tagsOnDatabases,
+    );
 
-    this.registerOutputs({ fullDatabaseName: this.fullDatabaseName, rawDatabaseName: this.rawDatabaseName, rawLocation, warehouseLocation });
+    this.registerOutputs({
+      fullDatabaseName: this.fullDatabaseName,
+      rawDatabaseName: this.rawDatabaseName,
+      rawLocation,
+      warehouseLocation,
+    });
   }
 }

@@ -77,7 +77,8 @@ export class IngestTier extends pulumi.ComponentResource {
     const parent = { parent: this };
     const s = args.settings;
     const workers = s.numberOfWorkers ?? 2;
-    if (!Number.isInteger(workers) || workers < 2) throw new Error(`IngestTier ${name}: numberOfWorkers must be a whole number >= 2 (got ${workers})`);
+    if (!Number.isInteger(workers) || workers < 2)
+      throw new Error(`IngestTier ${name}: numberOfWorkers must be a whole number >= 2 (got ${workers})`);
 
     this.job = new aws.glue.Job(
       `${name}-job`,
@@ -120,12 +121,19 @@ export class IngestTier extends pulumi.ComponentResource {
     // EventBridge Scheduler calls the coordinator with the tier; the role may invoke only it.
     this.scheduleRole = new aws.iam.Role(
       `${name}-schedule-role`,
-      { description: `Scheduler for tier ${args.tier.name}: invokes the coordinator`, assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", args.accountId), tags: args.tags },
+      {
+        description: `Scheduler for tier ${args.tier.name}: invokes the coordinator`,
+        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", args.accountId),
+        tags: args.tags,
+      },
       parent,
     );
     new aws.iam.RolePolicy(
       `${name}-schedule-invoke`,
-      { role: this.scheduleRole.id, policy: policyDocument([{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: args.coordinatorFunctionArn }]) },
+      {
+        role: this.scheduleRole.id,
+        policy: policyDocument([{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: args.coordinatorFunctionArn }]),
+      },
       { parent: this.scheduleRole },
     );
     this.schedule = new aws.scheduler.Schedule(

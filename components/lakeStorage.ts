@@ -128,13 +128,23 @@ export class LakeStorage extends pulumi.ComponentResource {
         { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
         child,
       );
-      new aws.s3.BucketOwnershipControls(`${name}-${role}-ownership`, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-      new aws.s3.BucketVersioning(`${name}-${role}-versioning`, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, child);
+      new aws.s3.BucketOwnershipControls(
+        `${name}-${role}-ownership`,
+        { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        child,
+      );
+      new aws.s3.BucketVersioning(
+        `${name}-${role}-versioning`,
+        { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
+        child,
+      );
       new aws.s3.BucketServerSideEncryptionConfiguration(
         `${name}-${role}-encryption`,
         {
           bucket: bucket.bucket,
-          rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
+          rules: [
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true },
+          ],
         },
         child,
       );

@@ -40,7 +40,11 @@ export class ServiceRoles extends pulumi.ComponentResource {
 
     this.dataAccessRole = new aws.iam.Role(
       `${name}-data-access`,
-      { description: "Lake Formation data access for the lake's registered S3 locations", assumeRolePolicy: serviceTrustPolicy("lakeformation.amazonaws.com", account), tags: args.tags },
+      {
+        description: "Lake Formation data access for the lake's registered S3 locations",
+        assumeRolePolicy: serviceTrustPolicy("lakeformation.amazonaws.com", account),
+        tags: args.tags,
+      },
       parent,
     );
     new aws.iam.RolePolicy(
@@ -52,7 +56,9 @@ export class ServiceRoles extends pulumi.ComponentResource {
           {
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            Resource: pulumi.all([objectArns(buckets.raw.arn, ["raw/"]), objectArns(buckets.warehouse.arn, ["warehouse/"])]).apply(([a, b]) => [...a, ...b]),
+            Resource: pulumi
+              .all([objectArns(buckets.raw.arn, ["raw/"]), objectArns(buckets.warehouse.arn, ["warehouse/"])])
+              .apply(([a, b]) => [...a, ...b]),
           },
           kmsUse,
         ]),
@@ -70,20 +76,45 @@ export class ServiceRoles extends pulumi.ComponentResource {
       {
         role: this.ingestJobRole.id,
         policy: policyDocument([
-          { Sid: "ReadJobCodeAndManifests", Effect: "Allow", Action: ["s3:GetObject"], Resource: objectArns(buckets.scripts.arn, ["jobs/", "manifests/"]) },
-          { Sid: "WriteJobResultsAndTemp", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], Resource: objectArns(buckets.scripts.arn, ["results/", "temp/"]) },
-          { Sid: "ListLakeBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [buckets.scripts.arn, buckets.raw.arn, buckets.warehouse.arn] },
+          {
+            Sid: "ReadJobCodeAndManifests",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: objectArns(buckets.scripts.arn, ["jobs/", "manifests/"]),
+          },
+          {
+            Sid: "WriteJobResultsAndTemp",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+            Resource: objectArns(buckets.scripts.arn, ["results/", "temp/"]),
+          },
+          {
+            Sid: "ListLakeBuckets",
+            Effect: "Allow",
+            Action: ["s3:ListBucket"],
+            Resource: [buckets.scripts.arn, buckets.raw.arn, buckets.warehouse.arn],
+          },
           {
             Sid: "WriteRawBatchesAndIceberg",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            Resource: pulumi.all([objectArns(buckets.raw.arn, ["raw/"]), objectArns(buckets.warehouse.arn, ["warehouse/"])]).apply(([a, b]) => [...a, ...b]),
+            Resource: pulumi
+              .all([objectArns(buckets.raw.arn, ["raw/"]), objectArns(buckets.warehouse.arn, ["warehouse/"])])
+              .apply(([a, b]) => [...a, ...b]),
           },
           { Sid: "LakeFormationCredentials", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: "*" },
           {
             Sid: "CatalogThroughLakeFormation",
             Effect: "Allow",
-            Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartitions", "glue:GetConnection"],
+            Action: [
+              "glue:GetDatabase",
+              "glue:GetTable",
+              "glue:GetTables",
+              "glue:CreateTable",
+              "glue:UpdateTable",
+              "glue:GetPartitions",
+              "glue:GetConnection",
+            ],
             Resource: [
               pulumi.interpolate`arn:aws:glue:${region}:${account}:catalog`,
               pulumi.interpolate`arn:aws:glue:${region}:${account}:database/*`,
@@ -96,11 +127,32 @@ export class ServiceRoles extends pulumi.ComponentResource {
           {
             Sid: "ConnectionNetworking",
             Effect: "Allow",
-            Action: ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribeNetworkInterfaces", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:CreateTags", "ec2:DeleteTags"],
+            Action: [
+              "ec2:DescribeSubnets",
+              "ec2:DescribeSecurityGroups",
+              "ec2:DescribeVpcEndpoints",
+              "ec2:DescribeRouteTables",
+              "ec2:DescribeNetworkInterfaces",
+              "ec2:CreateNetworkInterface",
+              "ec2:DeleteNetworkInterface",
+              "ec2:CreateTags",
+              "ec2:DeleteTags",
+            ],
             Resource: "*",
           },
-          { Sid: "JobLogsAndMetrics", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"], Resource: pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:/aws-glue/*` },
-          { Sid: "JobMetrics", Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } },
+          {
+            Sid: "JobLogsAndMetrics",
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+            Resource: pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:/aws-glue/*`,
+          },
+          {
+            Sid: "JobMetrics",
+            Effect: "Allow",
+            Action: ["cloudwatch:PutMetricData"],
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } },
+          },
           kmsUse,
         ]),
       },
@@ -109,7 +161,11 @@ export class ServiceRoles extends pulumi.ComponentResource {
 
     this.crawlerRole = new aws.iam.Role(
       `${name}-crawler`,
-      { description: "Raw-zone crawlers of the lake (Lake Formation credentials)", assumeRolePolicy: serviceTrustPolicy("glue.amazonaws.com", account), tags: args.tags },
+      {
+        description: "Raw-zone crawlers of the lake (Lake Formation credentials)",
+        assumeRolePolicy: serviceTrustPolicy("glue.amazonaws.com", account),
+        tags: args.tags,
+      },
       parent,
     );
     new aws.iam.RolePolicy(
@@ -121,14 +177,29 @@ export class ServiceRoles extends pulumi.ComponentResource {
           {
             Sid: "RawCatalog",
             Effect: "Allow",
-            Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:BatchGetPartition", "glue:BatchCreatePartition", "glue:BatchUpdatePartition", "glue:GetPartitions"],
+            Action: [
+              "glue:GetDatabase",
+              "glue:GetTable",
+              "glue:GetTables",
+              "glue:CreateTable",
+              "glue:UpdateTable",
+              "glue:BatchGetPartition",
+              "glue:BatchCreatePartition",
+              "glue:BatchUpdatePartition",
+              "glue:GetPartitions",
+            ],
             Resource: [
               pulumi.interpolate`arn:aws:glue:${region}:${account}:catalog`,
               pulumi.interpolate`arn:aws:glue:${region}:${account}:database/*`,
               pulumi.interpolate`arn:aws:glue:${region}:${account}:table/*`,
             ],
           },
-          { Sid: "CrawlerLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"], Resource: pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:/aws-glue/*` },
+          {
+            Sid: "CrawlerLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+            Resource: pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:/aws-glue/*`,
+          },
           kmsUse,
         ]),
       },

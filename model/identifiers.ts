@@ -44,7 +44,7 @@ export function lakeNameProblem(name: string): string | undefined {
 export function sourceNameProblem(name: string): string | undefined {
   if (name.length === 0) return "it is empty";
   if (name !== name.trim()) return "it has leading or trailing spaces";
-  if (/[\u0000-\u001f\u007f]/.test(name)) return "it contains control characters";
+  if ([...name].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return "it contains control characters";
   if (/[`"[\]]/.test(name)) return "it contains a quote or bracket character";
   if (name.length > 128) return "it is longer than 128 characters";
   return undefined;

@@ -45,9 +45,7 @@ export function checkTablesYaml(text: string, file: string, options: LoadOptions
   }
   const root = source.value();
   const raw = [...schemaIssues(root), ...semanticIssues(root, options)];
-  const issues = raw
-    .map((r) => pinIssue(source, file, root, r))
-    .sort((a, b) => a.line - b.line || a.column - b.column);
+  const issues = raw.map((r) => pinIssue(source, file, root, r)).sort((a, b) => a.line - b.line || a.column - b.column);
   if (issues.length > 0) return { issues };
   return { model: buildModel(root as RawDocument, file), issues: [] };
 }

@@ -123,7 +123,10 @@ function translate(error: ErrorObject, root: unknown): RawIssue | undefined {
       return { path, message: `must be at most ${String(params.limit)} characters` };
     case "minimum":
     case "maximum":
-      return { path, message: `must be ${error.keyword === "minimum" ? "at least" : "at most"} ${String(params.limit)} (got ${describeValue(value)})` };
+      return {
+        path,
+        message: `must be ${error.keyword === "minimum" ? "at least" : "at most"} ${String(params.limit)} (got ${describeValue(value)})`,
+      };
     case "integer":
       return { path, message: `must be a whole number (got ${describeValue(value)})` };
     default:

@@ -164,7 +164,8 @@ function checkTable(table: Dict, index: number, ctx: { domains: string[]; tiers:
     if (table[field] === undefined) report({ path: at(field), message: `strategy "${strategy}" needs "${field}": ${why}` });
   };
   const forbidField = (field: string, why: string): void => {
-    if (table[field] !== undefined) report({ path: at(field), atKey: true, message: `"${field}" is not used by strategy "${strategy}": ${why}` });
+    if (table[field] !== undefined)
+      report({ path: at(field), atKey: true, message: `"${field}" is not used by strategy "${strategy}": ${why}` });
   };
   if (strategy === "incremental") {
     requireField("cursor", "the column updated on every change (e.g. updated_at)");
@@ -186,7 +187,10 @@ function checkTable(table: Dict, index: number, ctx: { domains: string[]; tiers:
   // A column may play one role: a cursor changes on update so it cannot identify a row, and a
   // key column hidden as PII would leave uncleared roles unable to join.
   if (cursor !== undefined && primaryKey.some((c) => c.toLowerCase() === cursor.toLowerCase())) {
-    report({ path: at("cursor"), message: `cursor "${cursor}" is also in primaryKey; a column that changes on update cannot identify a row` });
+    report({
+      path: at("cursor"),
+      message: `cursor "${cursor}" is also in primaryKey; a column that changes on update cannot identify a row`,
+    });
   }
   const roleOf: [string, string | undefined][] = [
     ["cursor", cursor],

@@ -38,7 +38,7 @@ export class StackConfigError extends Error {
   }
 }
 
-const IAM_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
+const IAM_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
 type Dict = Record<string, unknown>;
 const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -58,19 +58,25 @@ export function readStackConfig(): LakeStackConfig {
   };
   const str = (d: Dict, k: string): string | undefined => (typeof d[k] === "string" ? (d[k] as string) : undefined);
 
-  const lakeName = need("name", lake.get("name"), (v) => (/^[a-z][a-z0-9-]{1,20}$/.test(v) ? undefined : "must be lower-case letters, digits and dashes (2-21 characters)"));
+  const lakeName = need("name", lake.get("name"), (v) =>
+    /^[a-z][a-z0-9-]{1,20}$/.test(v) ? undefined : "must be lower-case letters, digits and dashes (2-21 characters)",
+  );
   const environment = pulumi.getStack();
   const region = aws.get("region") ?? "";
   if (!region) problems.push("aws:region is required");
-  const businessTimeZone = need("businessTimeZone", lake.get("businessTimeZone"), (v) => (isValidTimeZone(v) ? undefined : `"${v}" is not an IANA time zone`));
+  const businessTimeZone = need("businessTimeZone", lake.get("businessTimeZone"), (v) =>
+    isValidTimeZone(v) ? undefined : `"${v}" is not an IANA time zone`,
+  );
 
   const sourceRaw = lake.getObject<Dict>("source") ?? {};
   const engine = str(sourceRaw, "engine") ?? "";
-  if (!isSourceEngine(engine)) problems.push(`lake:source.engine must be one of mariadb, mysql, postgresql, sqlserver, oracle (got "${engine}")`);
+  if (!isSourceEngine(engine))
+    problems.push(`lake:source.engine must be one of mariadb, mysql, postgresql, sqlserver, oracle (got "${engine}")`);
   const secretId = str(sourceRaw, "secretId");
   if (!secretId) problems.push("lake:source.secretId (Secrets Manager secret name or ARN with the source credentials) is required");
   for (const forbidden of ["password", "user", "username"]) {
-    if (forbidden in sourceRaw) problems.push(`lake:source.${forbidden} must not be in config: credentials live in the Secrets Manager secret lake:source.secretId`);
+    if (forbidden in sourceRaw)
+      problems.push(`lake:source.${forbidden} must not be in config: credentials live in the Secrets Manager secret lake:source.secretId`);
   }
   const host = str(sourceRaw, "host");
   const database = str(sourceRaw, "database");
@@ -79,7 +85,9 @@ export function readStackConfig(): LakeStackConfig {
   const port = typeof sourceRaw.port === "number" ? sourceRaw.port : isSourceEngine(engine) ? DEFAULT_PORTS[engine] : 0;
 
   const networkRaw = lake.getObject<Dict>("network") ?? {};
-  const securityGroupIds = Array.isArray(networkRaw.securityGroupIds) ? networkRaw.securityGroupIds.filter((s): s is string => typeof s === "string") : [];
+  const securityGroupIds = Array.isArray(networkRaw.securityGroupIds)
+    ? networkRaw.securityGroupIds.filter((s): s is string => typeof s === "string")
+    : [];
   if (!str(networkRaw, "subnetId")) problems.push("lake:network.subnetId is required (the Glue connection runs in it)");
   if (!str(networkRaw, "availabilityZone")) problems.push("lake:network.availabilityZone is required (the subnet's zone)");
   if (securityGroupIds.length === 0) problems.push("lake:network.securityGroupIds must list at least one security group");
@@ -90,12 +98,17 @@ export function readStackConfig(): LakeStackConfig {
     if (!IAM_ARN.test(a)) problems.push(`lake:lakeFormation.admins: "${a}" is not an IAM role or user ARN`);
   });
   const manageSettings = lfRaw.manageSettings === true;
-  if (manageSettings && admins.length === 0) problems.push("lake:lakeFormation.admins must list at least one admin when manageSettings is true");
+  if (manageSettings && admins.length === 0)
+    problems.push("lake:lakeFormation.admins must list at least one admin when manageSettings is true");
 
   const rolePrincipals = lake.getObject<Record<string, string>>("rolePrincipals") ?? {};
   for (const [role, arn] of Object.entries(rolePrincipals)) {
-    if (typeof arn !== "string" || !IAM_ARN.test(arn)) problems.push(`lake:rolePrincipals.${role}: "${String(arn)}" is not an IAM role or user ARN`);
-    else if (admins.includes(arn)) problems.push(`lake:rolePrincipals.${role}: ${arn} is a Lake Formation admin; grants never target admins (they see everything anyway)`);
+    if (typeof arn !== "string" || !IAM_ARN.test(arn))
+      problems.push(`lake:rolePrincipals.${role}: "${String(arn)}" is not an IAM role or user ARN`);
+    else if (admins.includes(arn))
+      problems.push(
+        `lake:rolePrincipals.${role}: ${arn} is a Lake Formation admin; grants never target admins (they see everything anyway)`,
+      );
   }
 
   const glueRaw = lake.getObject<Dict>("glue") ?? {};

@@ -63,11 +63,17 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
   const accountId = account.accountId;
   const region = aws.getRegionOutput({}).region;
 
-  const settings = config.lakeFormation.manageSettings ? new LakeFormationSettings(`${id}-lf`, { admins: config.lakeFormation.admins }) : undefined;
+  const settings = config.lakeFormation.manageSettings
+    ? new LakeFormationSettings(`${id}-lf`, { admins: config.lakeFormation.admins })
+    : undefined;
   const grantsDependOn = settings ? [settings] : [];
 
   const storage = new LakeStorage(id, { tags, forceDestroy: config.forceDestroy });
-  const governanceTags = new GovernanceTags(`${id}-tags`, { domains: model.domains.map((d) => d.name), keyPrefix: config.lakeFormation.tagKeyPrefix }, { dependsOn: grantsDependOn });
+  const governanceTags = new GovernanceTags(
+    `${id}-tags`,
+    { domains: model.domains.map((d) => d.name), keyPrefix: config.lakeFormation.tagKeyPrefix },
+    { dependsOn: grantsDependOn },
+  );
 
   const tierJobs = Object.fromEntries(model.tiers.map((t) => [t.name, `${id}-${t.name}`.replace(/_/g, "-")]));
   const crawlerNames = Object.fromEntries(model.domains.map((d) => [d.name, `${id}-raw-${d.name}`.replace(/_/g, "-")]));
@@ -101,8 +107,19 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     },
   });
 
-  const roles = new ServiceRoles(`${id}-service`, { tags, storage, sourceSecretArn: secretArn(config.source.secretId, region, accountId), stateTableArn: coordinator.stateTable.arn });
-  const source = new SourceConnection(`${id}-source`, { tags, connectionName, location: config.source, secretId: config.source.secretId, network: config.network });
+  const roles = new ServiceRoles(`${id}-service`, {
+    tags,
+    storage,
+    sourceSecretArn: secretArn(config.source.secretId, region, accountId),
+    stateTableArn: coordinator.stateTable.arn,
+  });
+  const source = new SourceConnection(`${id}-source`, {
+    tags,
+    connectionName,
+    location: config.source,
+    secretId: config.source.secretId,
+    network: config.network,
+  });
 
   const databases: LakeOutputs["databases"] = {};
   const crawlers: LakeOutputs["crawlers"] = {};
@@ -122,19 +139,28 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     });
     databaseResources.push(db);
     databases[domain.name] = { full: db.fullDatabaseName, raw: db.rawDatabaseName };
-    crawlers[domain.name] = new RawZoneCrawler(`${id}-${domain.name}-raw`, {
-      tags,
-      domain: domain.name,
-      crawlerName: crawlerNames[domain.name],
-      rawDatabaseName: db.rawDatabaseName,
-      rawBucketName: storage.buckets.raw.name,
-      roleArn: roles.crawlerRole.arn,
-      securityConfigurationName: roles.securityConfiguration.name,
-    }, { dependsOn: [db] }).crawlerName;
+    crawlers[domain.name] = new RawZoneCrawler(
+      `${id}-${domain.name}-raw`,
+      {
+        tags,
+        domain: domain.name,
+        crawlerName: crawlerNames[domain.name],
+        rawDatabaseName: db.rawDatabaseName,
+        rawBucketName: storage.buckets.raw.name,
+        roleArn: roles.crawlerRole.arn,
+        securityConfigurationName: roles.securityConfiguration.name,
+      },
+      { dependsOn: [db] },
+    ).crawlerName;
   }
 
   for (const rule of model.access) {
-    new RoleGrant(`${id}-grant-${rule.role}`, { rule, principalArn: config.rolePrincipals[rule.role], governanceTags, grantsDependOn: [...grantsDependOn, ...databaseResources] });
+    new RoleGrant(`${id}-grant-${rule.role}`, {
+      rule,
+      principalArn: config.rolePrincipals[rule.role],
+      governanceTags,
+      grantsDependOn: [...grantsDependOn, ...databaseResources],
+    });
   }
 
   const code = new IngestCode(`${id}-ingest-code`, {
@@ -170,7 +196,12 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     jobs[tier.name] = ingest.jobName;
   }
 
-  const workgroup = new AnalystWorkgroup(`${id}-analysts`, { tags, workgroupName: `${id}-analysts`, resultsBucketName: storage.buckets.athena.name, kmsKeyArn: storage.keyArn });
+  const workgroup = new AnalystWorkgroup(`${id}-analysts`, {
+    tags,
+    workgroupName: `${id}-analysts`,
+    resultsBucketName: storage.buckets.athena.name,
+    kmsKeyArn: storage.keyArn,
+  });
 
   return {
     buckets: Object.fromEntries(Object.entries(storage.buckets).map(([k, b]) => [k, b.name])),

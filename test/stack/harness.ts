@@ -8,7 +8,8 @@ export interface RecordedResource {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
-  readonly parent?: string;
+  /** URN as the mock monitor built it: its type part shows the chain of parent types. */
+  urn?: string;
 }
 
 export const ACCOUNT_ID = "123456789012";
@@ -66,8 +67,12 @@ export async function runWithMocks<T>(config: Record<string, unknown>, program: 
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
   );
+  // The mock monitor keeps the URNs it issued; the parent chain is only visible there.
+  const monitor = pulumi.runtime.getMonitor() as unknown as { resources?: Map<string, unknown> };
   const result = program();
   await pulumi.runtime.disconnect();
+  const urns = [...(monitor.resources?.keys() ?? [])];
+  for (const r of resources) r.urn = urns.find((u) => u.endsWith(`${r.type}::${r.name}`));
   return { resources, result };
 }
 
