@@ -173,7 +173,7 @@ export class Coordinator extends pulumi.ComponentResource {
       {
         name: `${name}-coordinator`,
         description: "Plans tier runs, leases tables, starts the Glue job, finalizes and skips the crawler when nothing changed",
-        runtime: aws.lambda.Runtime.NodeJS20dX,
+        runtime: aws.lambda.Runtime.NodeJS22dX,
         architectures: ["arm64"],
         handler: "index.handler",
         role: this.role.arn,

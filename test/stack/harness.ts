@@ -8,6 +8,8 @@ export interface RecordedResource {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
+  /** Top-level inputs the SDK sent as secrets (unwrapped in `inputs`). */
+  readonly secretInputs: string[];
   /** URN as the mock monitor built it: its type part shows the chain of parent types. */
   urn?: string;
 }
@@ -32,6 +34,22 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
   return state;
 }
 
+/** The SDK's wire signature of a secret value. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+function isSecret(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270";
+}
+
+function unwrapSecrets(value: unknown): unknown {
+  if (isSecret(value)) return unwrapSecrets((value as Record<string, unknown>).value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
 export interface StackRun<T> {
   readonly resources: RecordedResource[];
   readonly result: T;
@@ -46,7 +64,9 @@ export async function runWithMocks<T>(config: Record<string, unknown>, program: 
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        const inputs = args.inputs as Record<string, unknown>;
+        const secretInputs = Object.keys(inputs).filter((k) => isSecret(inputs[k]));
+        resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(inputs) as Record<string, unknown>, secretInputs });
         return { id: `${args.name}-id`, state: mockState(args) };
       },
       call(args) {
