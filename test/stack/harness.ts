@@ -38,7 +38,9 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 function isSecret(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270";
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270"
+  );
 }
 
 function unwrapSecrets(value: unknown): unknown {

@@ -294,7 +294,10 @@ describe("the lake program (Pulumi mocks)", function () {
     const underComponents = new Set(awsResources.filter((r) => parentType(r).startsWith("lake:")).map((r) => r.type));
     for (const r of awsResources) {
       const parent = parentType(r);
-      assert.ok(parent.startsWith("lake:") || underComponents.has(parent), `${r.type} ${r.name} is parented to a component (parent type "${parent}")`);
+      assert.ok(
+        parent.startsWith("lake:") || underComponents.has(parent),
+        `${r.type} ${r.name} is parented to a component (parent type "${parent}")`,
+      );
       assert.match(r.name, /^acme-dev/, `${r.type} ${r.name} is named from its component`);
     }
   });

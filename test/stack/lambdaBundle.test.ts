@@ -16,6 +16,7 @@ describe("coordinator bundle", function () {
     const file = join(dir, "index.js");
     writeFileSync(file, bundle.code);
     // Loaded from a folder with no node_modules: it must need nothing outside itself.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built artifact itself is the test
     const loaded = require(file) as { handler?: unknown };
     assert.equal(typeof loaded.handler, "function");
   });

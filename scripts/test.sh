@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The README's test command (npm test): type checks, lint and format, the TypeScript tests
+# (model, stack under Pulumi mocks, policies, coordinator against moto) and the Python tests
+# (ingest job against MariaDB, Spark and Iceberg). Installs what it needs and starts the services.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "npm dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+step "type check"
+npx tsc --noEmit -p .
+
+step "lint and format (eslint, prettier)"
+npx eslint .
+npx prettier --check .
+
+step "python toolchain"
+scripts/python-env.sh >/dev/null
+
+step "TypeScript tests (mocha)"
+npx mocha 'test/**/*.test.ts'
+
+if [ -x scripts/test-python.sh ]; then
+  step "Python tests (ruff, pytest)"
+  scripts/test-python.sh
+fi
