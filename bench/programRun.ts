@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { runLakeProgram } from "../stacks/program";
 import { stackFileConfig, withConfig } from "../test/fixtures/stackConfig";
 import { syntheticTablesYaml } from "../test/fixtures/syntheticTables";
-import { runWithMocks } from "../test/stack/harness";
+import { runWithMocks } from "../stacks/offline";
 
 async function main(): Promise<void> {
   const tables = Number(process.argv[2]);
