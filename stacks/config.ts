@@ -47,10 +47,11 @@ export function readStackConfig(): LakeStackConfig {
   const lake = new pulumi.Config("lake");
   const aws = new pulumi.Config("aws");
   const problems: string[] = [];
-  const need = <T>(key: string, value: T | undefined, check: (v: T) => string | undefined = () => undefined): T => {
+  // Records a problem and returns "" so every key is checked before the first error is thrown.
+  const need = (key: string, value: string | undefined, check: (v: string) => string | undefined): string => {
     if (value === undefined) {
       problems.push(`lake:${key} is required`);
-      return undefined as unknown as T;
+      return "";
     }
     const problem = check(value);
     if (problem) problems.push(`lake:${key} ${problem}`);
