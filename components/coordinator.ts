@@ -30,6 +30,8 @@ export interface CoordinatorArgs {
   readonly alertEmail?: string;
   readonly accountId: pulumi.Input<string>;
   readonly region: pulumi.Input<string>;
+  /** Resources the coordinator's Lake Formation grant waits for (DataLakeSettings, the pii LF-tag). */
+  readonly grantsDependOn?: pulumi.Input<pulumi.Resource>[];
   /** Log retention in days (default 90). */
   readonly logRetentionDays?: number;
 }
@@ -163,7 +165,7 @@ export class Coordinator extends pulumi.ComponentResource {
         permissionsWithGrantOptions: [],
         lfTag: { key: args.piiTagKey, values: ["false", "true"] },
       },
-      parent,
+      { parent: this, dependsOn: args.grantsDependOn ?? [] },
     );
 
     const bundle = bundleHandler(args.handlerEntry);

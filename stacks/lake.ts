@@ -90,6 +90,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     leaseSeconds: (longestTimeout + config.leaseMarginMinutes) * 60,
     longestJobTimeoutMinutes: longestTimeout,
     piiTagKey: governanceTags.piiKey,
+    grantsDependOn: [...grantsDependOn, governanceTags.piiTag],
     alertEmail: config.alerts.email,
     accountId,
     region,

@@ -10,8 +10,20 @@ export interface RecordedResource {
   readonly inputs: Record<string, unknown>;
   /** Top-level inputs the SDK sent as secrets (unwrapped in `inputs`). */
   readonly secretInputs: string[];
-  /** URN as the mock monitor built it: its type part shows the chain of parent types. */
+  /** URN as the mock monitor built it. */
   urn?: string;
+  /** URN of the parent resource (the stack or a component). */
+  parentUrn?: string;
+  /** URNs this resource depends on (dependsOn, with components expanded, and input dependencies). */
+  dependencies: string[];
+}
+
+/** What the SDK sends with a registration beyond its inputs (parent, dependencies). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
 }
 
 export const ACCOUNT_ID = "123456789012";
@@ -68,7 +80,13 @@ export async function runWithMocks<T>(config: Record<string, unknown>, program: 
       newResource(args) {
         const inputs = args.inputs as Record<string, unknown>;
         const secretInputs = Object.keys(inputs).filter((k) => isSecret(inputs[k]));
-        resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(inputs) as Record<string, unknown>, secretInputs });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: unwrapSecrets(inputs) as Record<string, unknown>,
+          secretInputs,
+          dependencies: [],
+        });
         return { id: `${args.name}-id`, state: mockState(args) };
       },
       call(args) {
@@ -89,12 +107,27 @@ export async function runWithMocks<T>(config: Record<string, unknown>, program: 
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
   );
-  // The mock monitor keeps the URNs it issued; the parent chain is only visible there.
-  const monitor = pulumi.runtime.getMonitor() as unknown as { resources?: Map<string, unknown> };
+  // The mocks see inputs only; parent and dependencies travel in the request the mock monitor
+  // receives, so record them there (the engine would see the same request).
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    resources?: Map<string, unknown>;
+    registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
+  };
+  const requests = new Map<string, RegisterRequest>();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    requests.set(`${req.getType()}::${req.getName()}`, req);
+    return register(req, callback);
+  };
   const result = program();
   await pulumi.runtime.disconnect();
   const urns = [...(monitor.resources?.keys() ?? [])];
-  for (const r of resources) r.urn = urns.find((u) => u.endsWith(`${r.type}::${r.name}`));
+  for (const r of resources) {
+    r.urn = urns.find((u) => u.endsWith(`::${r.type}::${r.name}`) || u.endsWith(`$${r.type}::${r.name}`));
+    const req = requests.get(`${r.type}::${r.name}`);
+    r.parentUrn = req?.getParent() || undefined;
+    r.dependencies = req?.getDependenciesList() ?? [];
+  }
   return { resources, result };
 }
 

@@ -284,21 +284,17 @@ describe("the lake program (Pulumi mocks)", function () {
   it("parents every AWS resource to a lake component and names it from the component", () => {
     const components = example.filter((r) => r.type.startsWith("lake:"));
     assert.ok(components.length >= 10);
-    // The mock monitor's URNs carry the immediate parent's type only; follow one more level.
-    const parentType = (r: RecordedResource): string => {
-      assert.ok(r.urn, `${r.type} ${r.name} has a URN`);
-      const chain = r.urn.split("::")[2].split("$");
-      return chain.length > 1 ? chain[chain.length - 2] : "";
+    const byUrn = new Map(example.map((r) => [r.urn, r]));
+    // Walks up the parent chain to the first component.
+    const componentOf = (r: RecordedResource): RecordedResource | undefined => {
+      let parent = r.parentUrn ? byUrn.get(r.parentUrn) : undefined;
+      while (parent && !parent.type.startsWith("lake:")) parent = parent.parentUrn ? byUrn.get(parent.parentUrn) : undefined;
+      return parent;
     };
-    const awsResources = example.filter((x) => x.type.startsWith("aws:"));
-    const underComponents = new Set(awsResources.filter((r) => parentType(r).startsWith("lake:")).map((r) => r.type));
-    for (const r of awsResources) {
-      const parent = parentType(r);
-      assert.ok(
-        parent.startsWith("lake:") || underComponents.has(parent),
-        `${r.type} ${r.name} is parented to a component (parent type "${parent}")`,
-      );
-      assert.match(r.name, /^acme-dev/, `${r.type} ${r.name} is named from its component`);
+    for (const r of example.filter((x) => x.type.startsWith("aws:"))) {
+      const component = componentOf(r);
+      assert.ok(component, `${r.type} ${r.name} is parented (through its parents) to a lake component`);
+      assert.ok(r.name.startsWith(component.name), `${r.type} ${r.name} is named from its component ${component.name}`);
     }
   });
 });
