@@ -22,6 +22,8 @@ export interface CoordinatorArgs {
   readonly crawlers: Readonly<Record<string, string>>;
   /** Environment the handler reads (see handlers/coordinator/config.ts), beyond what this component knows. */
   readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Prefix of the lake's catalog databases: catalog reads stop at them. */
+  readonly databasePrefix: string;
   /** Seconds a lease lasts; must outlive the longest job timeout. */
   readonly leaseSeconds: number;
   readonly longestJobTimeoutMinutes: number;
@@ -135,7 +137,11 @@ export class Coordinator extends pulumi.ComponentResource {
             Sid: "ReadCatalogForTagging",
             Effect: "Allow",
             Action: ["glue:GetTable", "glue:GetDatabase"],
-            Resource: [pulumi.interpolate`arn:aws:glue:${region}:${accountId}:catalog`, glueArn("database", "*"), glueArn("table", "*/*")],
+            Resource: [
+              pulumi.interpolate`arn:aws:glue:${region}:${accountId}:catalog`,
+              glueArn("database", `${args.databasePrefix}_*`),
+              glueArn("table", `${args.databasePrefix}_*/*`),
+            ],
           },
           // Lake Formation's tagging API has no resource-level IAM; LF permissions scope it.
           {

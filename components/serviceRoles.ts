@@ -8,7 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { objectArns, policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
+import { objectArns, policyDocument, serviceTrustPolicy, type LakeTags, type PolicyStatement } from "./common";
 import type { LakeStorage } from "./lakeStorage";
 
 export interface ServiceRolesArgs {
@@ -16,6 +16,8 @@ export interface ServiceRolesArgs {
   readonly storage: LakeStorage;
   /** ARN of the Secrets Manager secret holding the source credentials. */
   readonly sourceSecretArn: pulumi.Input<string>;
+  /** Prefix of the lake's catalog databases: catalog permissions stop at them. */
+  readonly databasePrefix: string;
   /** The state table the jobs commit watermarks to. */
   readonly stateTableArn: pulumi.Input<string>;
 }
@@ -36,6 +38,18 @@ export class ServiceRoles extends pulumi.ComponentResource {
       Effect: "Allow" as const,
       Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
       Resource: keyArn,
+    };
+
+    const lakeCatalog = [
+      pulumi.interpolate`arn:aws:glue:${region}:${account}:catalog`,
+      pulumi.interpolate`arn:aws:glue:${region}:${account}:database/${args.databasePrefix}_*`,
+      pulumi.interpolate`arn:aws:glue:${region}:${account}:table/${args.databasePrefix}_*/*`,
+    ];
+    const glueLogs: PolicyStatement = {
+      Sid: "GlueLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+      Resource: pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:/aws-glue/*`,
     };
 
     this.dataAccessRole = new aws.iam.Role(
@@ -115,12 +129,7 @@ export class ServiceRoles extends pulumi.ComponentResource {
               "glue:GetPartitions",
               "glue:GetConnection",
             ],
-            Resource: [
-              pulumi.interpolate`arn:aws:glue:${region}:${account}:catalog`,
-              pulumi.interpolate`arn:aws:glue:${region}:${account}:database/*`,
-              pulumi.interpolate`arn:aws:glue:${region}:${account}:table/*`,
-              pulumi.interpolate`arn:aws:glue:${region}:${account}:connection/*`,
-            ],
+            Resource: [...lakeCatalog, pulumi.interpolate`arn:aws:glue:${region}:${account}:connection/*`],
           },
           { Sid: "SourceCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.sourceSecretArn },
           { Sid: "CommitTableState", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: args.stateTableArn },
@@ -140,12 +149,7 @@ export class ServiceRoles extends pulumi.ComponentResource {
             ],
             Resource: "*",
           },
-          {
-            Sid: "JobLogsAndMetrics",
-            Effect: "Allow",
-            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
-            Resource: pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:/aws-glue/*`,
-          },
+          glueLogs,
           {
             Sid: "JobMetrics",
             Effect: "Allow",
@@ -188,18 +192,9 @@ export class ServiceRoles extends pulumi.ComponentResource {
               "glue:BatchUpdatePartition",
               "glue:GetPartitions",
             ],
-            Resource: [
-              pulumi.interpolate`arn:aws:glue:${region}:${account}:catalog`,
-              pulumi.interpolate`arn:aws:glue:${region}:${account}:database/*`,
-              pulumi.interpolate`arn:aws:glue:${region}:${account}:table/*`,
-            ],
+            Resource: lakeCatalog,
           },
-          {
-            Sid: "CrawlerLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
-            Resource: pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:/aws-glue/*`,
-          },
+          glueLogs,
           kmsUse,
         ]),
       },

@@ -89,6 +89,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     crawlers: crawlerNames,
     leaseSeconds: (longestTimeout + config.leaseMarginMinutes) * 60,
     longestJobTimeoutMinutes: longestTimeout,
+    databasePrefix,
     piiTagKey: governanceTags.piiKey,
     grantsDependOn: [...grantsDependOn, governanceTags.piiTag],
     alertEmail: config.alerts.email,
@@ -112,6 +113,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     tags,
     storage,
     sourceSecretArn: secretArn(config.source.secretId, region, accountId),
+    databasePrefix,
     stateTableArn: coordinator.stateTable.arn,
   });
   const source = new SourceConnection(`${id}-source`, {
