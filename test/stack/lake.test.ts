@@ -248,6 +248,11 @@ describe("the lake program (Pulumi mocks)", function () {
         assert.ok(!actions.some((a) => a === "*" || a.endsWith(":*")), JSON.stringify(s));
       }
     }
+    // Catalog permissions stop at this lake's databases.
+    const catalogArns = policies.flatMap((p) => p.Statement.flatMap((s) => ([] as unknown[]).concat(s.Resource))).map(String);
+    const scoped = catalogArns.filter((arn) => /:glue:.*:(database|table)\//.test(arn));
+    assert.ok(scoped.length >= 6);
+    for (const arn of scoped) assert.match(arn, /:(database|table)\/acme_dev_\*/, arn);
     const coordinator = policies.find((p) => p.Statement.some((s) => s.Sid === "StartTierJobs"));
     const start = coordinator?.Statement.find((s) => s.Sid === "StartTierJobs");
     assert.deepEqual(start?.Resource, [
