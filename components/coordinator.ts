@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
+import { METRIC_NAMESPACE as COORDINATOR_METRIC_NAMESPACE } from "../handlers/coordinator/core/metrics";
 import { bundleHandler } from "./lambdaBundle";
 import type { LakeStorage } from "./lakeStorage";
 
@@ -16,6 +17,10 @@ export interface CoordinatorArgs {
   readonly handlerEntry: string;
   /** tables.yaml, shipped next to the bundle so the Lambda reads the same model. */
   readonly tablesFile: string;
+  /** Stack name: a dimension of the coordinator's metrics. */
+  readonly environmentName: string;
+  /** The tier that loads every table daily: a day without loads there raises an alarm. */
+  readonly catchAllTier: string;
   /** Tier name -> physical Glue job name. */
   readonly tierJobs: Readonly<Record<string, string>>;
   /** Domain -> physical raw-zone crawler name. */
@@ -243,6 +248,37 @@ export class Coordinator extends pulumi.ComponentResource {
       { parent: this.jobStateRule },
     );
 
+    // Crawler ends: serve pending crawls, tag the new raw tables' PII columns, re-queue failures.
+    const crawlerStateRule = new aws.cloudwatch.EventRule(
+      `${name}-crawler-state`,
+      {
+        description: "Glue Crawler State Change of this lake's raw-zone crawlers -> coordinator",
+        eventPattern: JSON.stringify({
+          source: ["aws.glue"],
+          "detail-type": ["Glue Crawler State Change"],
+          detail: { crawlerName: Object.values(args.crawlers), state: ["Succeeded", "Failed"] },
+        }),
+        tags: args.tags,
+      },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-crawler-state-target`,
+      { rule: crawlerStateRule.name, arn: this.function.arn, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } },
+      { parent: crawlerStateRule },
+    );
+    new aws.lambda.Permission(
+      `${name}-crawler-state-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: this.function.name,
+        principal: "events.amazonaws.com",
+        sourceArn: crawlerStateRule.arn,
+        sourceAccount: accountId,
+      },
+      { parent: crawlerStateRule },
+    );
+
     const alarm = (suffix: string, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "tags">): void => {
       new aws.cloudwatch.MetricAlarm(
         `${name}-${suffix}`,
@@ -262,23 +298,27 @@ export class Coordinator extends pulumi.ComponentResource {
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
     });
-    alarm("tables-failed-alarm", {
-      alarmDescription: "Tables failed to load in a run (see the alert e-mail for which and why)",
-      namespace: "GovernedLake",
-      metricName: "TablesFailed",
-      dimensions: { Lake: name },
-      statistic: "Sum",
-      period: 900,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-    });
-    alarm("no-runs-alarm", {
-      alarmDescription: "No table loaded for a day: schedules, coordinator or jobs are stuck",
-      namespace: "GovernedLake",
+    // The coordinator's embedded metrics (handlers/coordinator/core/metrics.ts) carry Lake, Environment, Tier.
+    const metricDimensions = (tier: string): Record<string, string> => ({ Lake: name, Environment: args.environmentName, Tier: tier });
+    for (const tier of Object.keys(args.tierJobs)) {
+      alarm(`${tier.replace(/_/g, "-")}-tables-failed-alarm`, {
+        alarmDescription: `Tables of tier ${tier} failed to load (the alert e-mail says which and why)`,
+        namespace: COORDINATOR_METRIC_NAMESPACE,
+        metricName: "TablesFailed",
+        dimensions: metricDimensions(tier),
+        statistic: "Sum",
+        period: 900,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+    }
+    alarm("no-loads-alarm", {
+      alarmDescription: `No table loaded by tier ${args.catchAllTier} for a day: schedules, coordinator or jobs are stuck`,
+      namespace: COORDINATOR_METRIC_NAMESPACE,
       metricName: "TablesLoaded",
-      dimensions: { Lake: name },
+      dimensions: metricDimensions(args.catchAllTier),
       statistic: "Sum",
       period: 86400,
       evaluationPeriods: 1,

@@ -85,6 +85,8 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     storage,
     handlerEntry: join(root, "handlers/coordinator/index.ts"),
     tablesFile: join(root, config.tablesFile),
+    environmentName: config.environment,
+    catchAllTier: model.tiers.find((t) => t.syncsAllTables)?.name ?? model.tiers[0].name,
     tierJobs,
     crawlers: crawlerNames,
     leaseSeconds: (longestTimeout + config.leaseMarginMinutes) * 60,

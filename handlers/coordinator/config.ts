@@ -1,0 +1,175 @@
+/**
+ * The coordinator's environment contract: every variable the Coordinator component sets, parsed
+ * and validated once. A bad value fails the invocation with one message naming every problem.
+ */
+import * as path from "node:path";
+import { isSourceEngine, isValidTimeZone, LAKE_IDENTIFIER, type SourceEngine } from "../../model";
+
+export interface CoordinatorConfig {
+  readonly lakeName: string;
+  readonly environment: string;
+  readonly stateTable: string;
+  readonly manifestBucket: string;
+  readonly rawBucket: string;
+  readonly warehouseBucket: string;
+  readonly databasePrefix: string;
+  /** tier -> Glue job name. */
+  readonly tierJobs: Readonly<Record<string, string>>;
+  /** domain -> raw-zone crawler name. */
+  readonly crawlers: Readonly<Record<string, string>>;
+  readonly alertTopicArn: string;
+  readonly source: {
+    readonly engine: SourceEngine;
+    readonly database: string;
+    readonly schema: string | undefined;
+    readonly connectionName: string;
+  };
+  readonly leaseSeconds: number;
+  readonly businessTimeZone: string;
+  /** Absolute path of tables.yaml. */
+  readonly tablesFile: string;
+  readonly icebergCatalog: string;
+  readonly awsEndpointUrl: string | undefined;
+}
+
+/** Every variable name of the contract, for the component and for tests. */
+export const ENV_VARS = [
+  "LAKE_NAME",
+  "ENVIRONMENT",
+  "STATE_TABLE",
+  "MANIFEST_BUCKET",
+  "RAW_BUCKET",
+  "WAREHOUSE_BUCKET",
+  "DATABASE_PREFIX",
+  "TIER_JOBS",
+  "CRAWLERS",
+  "ALERT_TOPIC_ARN",
+  "SOURCE_ENGINE",
+  "SOURCE_DATABASE",
+  "SOURCE_SCHEMA",
+  "SOURCE_CONNECTION",
+  "LEASE_SECONDS",
+  "BUSINESS_TIME_ZONE",
+  "TABLES_FILE",
+  "ICEBERG_CATALOG",
+  "AWS_ENDPOINT_URL",
+] as const;
+export type EnvVar = (typeof ENV_VARS)[number];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`coordinator configuration is invalid:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const NAME = /^[A-Za-z0-9_.-]{1,255}$/;
+const MIN_LEASE_SECONDS = 60;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  optional(name: EnvVar): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  }
+
+  required(name: EnvVar, pattern?: RegExp, what?: string): string {
+    const value = this.optional(name);
+    if (value === undefined) {
+      this.problems.push(`${name} is not set`);
+      return "";
+    }
+    if (pattern && !pattern.test(value)) this.problems.push(`${name}="${value}" is not ${what ?? `matching ${pattern}`}`);
+    return value;
+  }
+
+  nameMap(name: EnvVar, keyWhat: string): Record<string, string> {
+    const text = this.required(name);
+    if (text === "") return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      this.problems.push(`${name} is not JSON (${(error as Error).message}); expected an object ${keyWhat} -> name`);
+      return {};
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      this.problems.push(`${name} must be a JSON object ${keyWhat} -> name`);
+      return {};
+    }
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parsed)) {
+      if (!LAKE_IDENTIFIER.test(key)) this.problems.push(`${name}: key "${key}" is not a ${keyWhat} name`);
+      else if (typeof value !== "string" || !NAME.test(value)) this.problems.push(`${name}: value of "${key}" is not a resource name`);
+      else out[key] = value;
+    }
+    if (Object.keys(parsed).length === 0) this.problems.push(`${name} is an empty object`);
+    return out;
+  }
+}
+
+/**
+ * Parses the environment. `bundleDir` is where a relative TABLES_FILE is resolved (and where
+ * the default tables.yaml lives): the directory of the bundled handler.
+ */
+export function loadConfig(env: Env, bundleDir: string): CoordinatorConfig {
+  const r = new Reader(env);
+  const engine = r.required("SOURCE_ENGINE");
+  if (engine !== "" && !isSourceEngine(engine)) {
+    r.problems.push(`SOURCE_ENGINE="${engine}" is not one of mariadb, mysql, postgresql, sqlserver, oracle`);
+  }
+  const schema = r.optional("SOURCE_SCHEMA");
+  if (engine === "oracle" && schema === undefined) r.problems.push("SOURCE_SCHEMA is required for an Oracle source");
+  const leaseText = r.required("LEASE_SECONDS");
+  const leaseSeconds = Number(leaseText);
+  if (leaseText !== "" && !(Number.isInteger(leaseSeconds) && leaseSeconds >= MIN_LEASE_SECONDS)) {
+    r.problems.push(`LEASE_SECONDS="${leaseText}" must be an integer >= ${MIN_LEASE_SECONDS} (longer than the job timeout)`);
+  }
+  const zone = r.required("BUSINESS_TIME_ZONE");
+  if (zone !== "" && !isValidTimeZone(zone)) r.problems.push(`BUSINESS_TIME_ZONE="${zone}" is not an IANA time zone`);
+  const endpoint = r.optional("AWS_ENDPOINT_URL");
+  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint))
+    r.problems.push(`AWS_ENDPOINT_URL="${endpoint}" is not an http(s) URL`);
+
+  const config: CoordinatorConfig = {
+    lakeName: r.required("LAKE_NAME", NAME, "a name"),
+    environment: r.required("ENVIRONMENT", NAME, "a name"),
+    stateTable: r.required("STATE_TABLE", /^[A-Za-z0-9_.-]{3,255}$/, "a DynamoDB table name"),
+    manifestBucket: r.required("MANIFEST_BUCKET", BUCKET, "an S3 bucket name"),
+    rawBucket: r.required("RAW_BUCKET", BUCKET, "an S3 bucket name"),
+    warehouseBucket: r.required("WAREHOUSE_BUCKET", BUCKET, "an S3 bucket name"),
+    databasePrefix: r.required("DATABASE_PREFIX", LAKE_IDENTIFIER, "a lower-case identifier"),
+    tierJobs: r.nameMap("TIER_JOBS", "tier"),
+    crawlers: r.nameMap("CRAWLERS", "domain"),
+    alertTopicArn: r.required("ALERT_TOPIC_ARN", /^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, "an SNS topic ARN"),
+    source: {
+      engine: (isSourceEngine(engine) ? engine : "mariadb") as SourceEngine,
+      database: r.required("SOURCE_DATABASE"),
+      schema,
+      connectionName: r.required("SOURCE_CONNECTION", NAME, "a Glue connection name"),
+    },
+    leaseSeconds,
+    businessTimeZone: zone,
+    tablesFile: path.resolve(bundleDir, r.optional("TABLES_FILE") ?? "tables.yaml"),
+    icebergCatalog: r.optional("ICEBERG_CATALOG") ?? "glue_catalog",
+    awsEndpointUrl: endpoint,
+  };
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(config.icebergCatalog)) {
+    r.problems.push(`ICEBERG_CATALOG="${config.icebergCatalog}" is not a Spark catalog name`);
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** Problems between the configuration and the model: a tier without a job, a domain without a crawler. */
+export function configModelProblems(config: CoordinatorConfig, tiers: readonly string[], domains: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const tier of tiers) if (!(tier in config.tierJobs)) problems.push(`TIER_JOBS has no job for tier "${tier}"`);
+  for (const domain of domains) if (!(domain in config.crawlers)) problems.push(`CRAWLERS has no crawler for domain "${domain}"`);
+  return problems;
+}

@@ -1,0 +1,141 @@
+/**
+ * The run manifest: the exact work of one job run (handlers/contracts/run-manifest.schema.json).
+ * Everything the Glue job needs is spelled out here, so the job never re-derives names or paths.
+ */
+import {
+  catalogDatabaseName,
+  DEFAULT_PORTS,
+  defaultSchema,
+  qualifiedTableName,
+  rawTablePrefix,
+  type SourceEngine,
+  type SourceLocation,
+  type TableSpec,
+} from "../../../model";
+import type { Watermark } from "./types";
+
+export interface ManifestTable {
+  readonly name: string;
+  readonly domain: string;
+  readonly sourceName: string;
+  readonly quotedSourceName: string;
+  readonly strategy: TableSpec["strategy"];
+  readonly cursor?: string;
+  readonly key?: string;
+  readonly primaryKey: readonly string[];
+  readonly pii: readonly string[];
+  readonly lookbackSeconds?: number;
+  readonly rawPath: string;
+  readonly rawDatabase: string;
+  readonly targetDatabase: string;
+  readonly targetTable: string;
+  readonly watermark: Watermark | null;
+}
+
+export interface RunManifest {
+  readonly version: 1;
+  readonly runId: string;
+  readonly tier: string;
+  readonly createdAt: string;
+  readonly leaseExpiresAt: number;
+  readonly source: {
+    readonly engine: SourceEngine;
+    readonly database: string;
+    readonly schema: string;
+    readonly connectionName?: string;
+  };
+  readonly lake: {
+    readonly rawRoot: string;
+    readonly warehouseRoot: string;
+    readonly stateTable: string;
+    readonly catalog: string;
+  };
+  readonly tables: readonly ManifestTable[];
+}
+
+/** The parts of the configuration a manifest is built from. */
+export interface ManifestContext {
+  readonly source: {
+    readonly engine: SourceEngine;
+    readonly database: string;
+    readonly schema: string | undefined;
+    readonly connectionName?: string;
+  };
+  readonly rawBucket: string;
+  readonly warehouseBucket: string;
+  readonly stateTable: string;
+  readonly databasePrefix: string;
+  readonly icebergCatalog: string;
+}
+
+export interface ManifestRun {
+  readonly runId: string;
+  readonly tier: string;
+  readonly createdAt: Date;
+  readonly leaseExpiresAt: number;
+  readonly tables: readonly TableSpec[];
+  /** Watermark of each table when leased; a missing entry is treated as never loaded. */
+  readonly watermarks: ReadonlyMap<string, Watermark | null>;
+  /** Reload from scratch: every watermark is left out. */
+  readonly reload: boolean;
+}
+
+export function rawTableUri(rawBucket: string, table: Pick<TableSpec, "domain" | "name">): string {
+  return `s3://${rawBucket}/${rawTablePrefix(table.domain, table.name)}`;
+}
+
+/** The source location for naming only: host and port live in the Glue connection. */
+function sourceLocation(ctx: ManifestContext): SourceLocation {
+  const { engine, database, schema } = ctx.source;
+  return { engine, database, schema, host: "(from the Glue connection)", port: DEFAULT_PORTS[engine] };
+}
+
+function tableEntry(ctx: ManifestContext, location: SourceLocation, table: TableSpec, watermark: Watermark | null): ManifestTable {
+  const common = {
+    name: table.name,
+    domain: table.domain,
+    sourceName: table.source,
+    quotedSourceName: qualifiedTableName(location, table.source),
+    strategy: table.strategy,
+    primaryKey: [...table.primaryKey],
+    pii: [...table.pii],
+    rawPath: rawTableUri(ctx.rawBucket, table),
+    rawDatabase: catalogDatabaseName(ctx.databasePrefix, table.domain, "raw"),
+    targetDatabase: catalogDatabaseName(ctx.databasePrefix, table.domain, "full"),
+    targetTable: table.name,
+    watermark,
+  };
+  switch (table.strategy) {
+    case "incremental":
+      return { ...common, cursor: table.cursor, lookbackSeconds: table.lookbackMinutes * 60 };
+    case "append":
+      return { ...common, key: table.key };
+    case "snapshot":
+      return common;
+  }
+}
+
+export function buildManifest(ctx: ManifestContext, run: ManifestRun): RunManifest {
+  const location = sourceLocation(ctx);
+  const source = {
+    engine: ctx.source.engine,
+    database: ctx.source.database,
+    schema: defaultSchema(location),
+    ...(ctx.source.connectionName !== undefined ? { connectionName: ctx.source.connectionName } : {}),
+  };
+  return {
+    version: 1,
+    runId: run.runId,
+    tier: run.tier,
+    createdAt: run.createdAt.toISOString(),
+    leaseExpiresAt: run.leaseExpiresAt,
+    source,
+    lake: {
+      rawRoot: `s3://${ctx.rawBucket}/`,
+      warehouseRoot: `s3://${ctx.warehouseBucket}/warehouse/`,
+      stateTable: ctx.stateTable,
+      catalog: ctx.icebergCatalog,
+    },
+    tables: run.tables.map((t) => tableEntry(ctx, location, t, run.reload ? null : (run.watermarks.get(t.name) ?? null))),
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * A job run ended: return the leases the run still holds, queue crawls for tables whose schema
+ * the catalog has not seen (tagging their PII columns), serve the crawl queue, publish metrics
+ * and an alert naming every failed table.
+ */
+import { buildAlert } from "../core/alert";
+import { crawlRequests } from "../core/crawl";
+import type { JobStateEvent } from "../core/events";
+import { emfLine } from "../core/metrics";
+import { classifyRun, countOutcomes, failures, type OutcomeCounts } from "../core/outcome";
+import { isRunId } from "../core/runId";
+import { epochSeconds } from "../core/time";
+import type { RunRecord } from "../core/types";
+import { type FlowContext } from "./context";
+import { serveCrawls, tagPiiColumns, type CrawlReport } from "./serveCrawls";
+
+/** A finalizer that died mid-way may be replaced after this long (the Lambda's maximum timeout). */
+export const FINALIZE_STALE_SECONDS = 900;
+
+export type FinalizeReport =
+  | { readonly outcome: "ignored"; readonly reason: string }
+  | { readonly outcome: "rejected"; readonly reason: string }
+  | { readonly outcome: "duplicate"; readonly runId: string; readonly status: string }
+  | {
+      readonly outcome: "finalized";
+      readonly runId: string;
+      readonly counts: OutcomeCounts;
+      readonly failed: readonly { readonly table: string; readonly reason: string }[];
+      readonly released: readonly string[];
+      readonly crawlRequested: readonly string[];
+      readonly crawl: CrawlReport;
+    };
+
+function tierOfJob(ctx: FlowContext, jobName: string): string | undefined {
+  return Object.entries(ctx.config.tierJobs).find(([, job]) => job === jobName)?.[0];
+}
+
+async function resolveRun(ctx: FlowContext, event: JobStateEvent): Promise<RunRecord | string> {
+  if (tierOfJob(ctx, event.jobName) === undefined) return `job "${event.jobName}" is not one of this lake's tier jobs (TIER_JOBS)`;
+  const runId = await ctx.ports.jobs.runIdOf(event.jobName, event.jobRunId);
+  if (runId === undefined || !isRunId(runId))
+    return `job run ${event.jobRunId} carries no valid --run_id argument (started outside the coordinator?)`;
+  const run = await ctx.ports.runs.get(runId);
+  if (!run) return `no run record for run ${runId}`;
+  return run;
+}
+
+export async function finalizeRun(ctx: FlowContext, event: JobStateEvent): Promise<FinalizeReport> {
+  const { ports, config } = ctx;
+  const { log } = ports;
+  if (event.state === undefined) {
+    const reason = `job state ${event.rawState} is not terminal`;
+    log.info("job.state_ignored", { jobName: event.jobName, jobRunId: event.jobRunId, state: event.rawState });
+    return { outcome: "ignored", reason };
+  }
+  const run = await resolveRun(ctx, event);
+  if (typeof run === "string") {
+    log.error("event.rejected", { reason: run, jobName: event.jobName, jobRunId: event.jobRunId });
+    return { outcome: "rejected", reason: run };
+  }
+  const now = ports.clock.now();
+  const claimed = await ports.runs.transition(
+    run.runId,
+    ["STARTING", "RUNNING"],
+    "FINALIZING",
+    { jobRunId: event.jobRunId },
+    {
+      status: "FINALIZING",
+      updatedBefore: epochSeconds(now) - FINALIZE_STALE_SECONDS,
+    },
+  );
+  if (!claimed) {
+    log.info("event.duplicate", { runId: run.runId, status: run.status, jobRunId: event.jobRunId });
+    return { outcome: "duplicate", runId: run.runId, status: run.status };
+  }
+
+  const job = { state: event.state, message: event.message };
+  const states = await ports.leases.read(run.tables);
+  const outcomes = classifyRun(run.runId, run.tables, states, job);
+  const unfinished = outcomes.filter((o) => o.kind === "unfinished").map((o) => o.table);
+  const reason = `job run ended ${event.state} before the table was committed${event.message ? `: ${event.message}` : ""}`;
+  const { released } = unfinished.length > 0 ? await ports.leases.release(unfinished, run.runId, reason) : { released: [] };
+
+  const requested = crawlRequests(outcomes, states);
+  const fullTagFailures = await tagPiiColumns(ctx, requested, "full");
+  if (requested.length > 0) await ports.crawlQueue.add(requested);
+  const crawl = await serveCrawls(ctx, run.runId);
+  if (requested.length === 0 && crawl.started.length === 0)
+    log.info("crawler.skipped", { runId: run.runId, reason: "no table of the run is new or changed" });
+
+  await ports.runs.transition(run.runId, ["FINALIZING"], "FINALIZED");
+  const counts = countOutcomes(outcomes);
+  const failed = [...failures(outcomes), ...fullTagFailures, ...crawl.tagFailures];
+  log.info("run.finalized", {
+    runId: run.runId,
+    tier: run.tier,
+    jobState: event.state,
+    ...counts,
+    released: released.length,
+    crawlRequested: requested,
+  });
+  publishMetrics(ctx, run, counts, crawl, requested.length, now, event.state);
+  if (failed.length > 0 || event.state !== "SUCCEEDED") {
+    const alert = buildAlert({
+      lakeName: config.lakeName,
+      environment: config.environment,
+      runId: run.runId,
+      tier: run.tier,
+      headline: `job ${event.state}: ${counts.failed} of ${run.tables.length} table(s) failed`,
+      failures: failed,
+    });
+    await ports.alerter.publish(alert.subject, alert.message);
+  }
+  return { outcome: "finalized", runId: run.runId, counts, failed, released, crawlRequested: requested, crawl };
+}
+
+function publishMetrics(
+  ctx: FlowContext,
+  run: RunRecord,
+  counts: OutcomeCounts,
+  crawl: CrawlReport,
+  requested: number,
+  now: Date,
+  state: string,
+): void {
+  const since = Date.parse(run.scheduledAt ?? run.createdAt);
+  const lagSeconds = Number.isNaN(since) ? 0 : Math.max(0, Math.round((now.getTime() - since) / 1000));
+  const pendingTables = crawl.pending.reduce((n, p) => n + p.tables.length, 0);
+  const line = emfLine(
+    { Lake: ctx.config.lakeName, Environment: ctx.config.environment, Tier: run.tier },
+    [
+      { name: "TablesLoaded", value: counts.loaded, unit: "Count" },
+      { name: "TablesUnchanged", value: counts.unchanged, unit: "Count" },
+      { name: "TablesFailed", value: counts.failed, unit: "Count" },
+      { name: "TablesSuperseded", value: counts.superseded, unit: "Count" },
+      { name: "RowsRead", value: counts.rowsRead, unit: "Count" },
+      { name: "RowsWritten", value: counts.rowsWritten, unit: "Count" },
+      { name: "CrawlersStarted", value: crawl.started.length, unit: "Count" },
+      { name: "CrawlSkipped", value: requested === 0 && crawl.started.length === 0 ? 1 : 0, unit: "Count" },
+      { name: "CrawlPendingTables", value: pendingTables, unit: "Count" },
+      { name: "RunLagSeconds", value: lagSeconds, unit: "Seconds" },
+      { name: "JobRunsFailed", value: state === "SUCCEEDED" ? 0 : 1, unit: "Count" },
+    ],
+    now,
+    { runId: run.runId, jobState: state },
+  );
+  ctx.ports.log.metric(line);
+}

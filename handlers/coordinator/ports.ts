@@ -1,0 +1,116 @@
+/**
+ * What the run flows need from the outside world. The AWS adapters (aws/) implement these; tests
+ * and the local demo may implement them otherwise. Every state transition behind them is a
+ * conditional write.
+ */
+import type { LeaseResult, RunRecord, RunStatus, TableState } from "./core/types";
+
+export interface LeaseStore {
+  /**
+   * Leases each table for the run: `attribute_not_exists(leaseRunId) OR leaseExpiresAt < now`
+   * (or already this run's, so a retried call is harmless). Tables held by another live run are
+   * returned as busy.
+   */
+  lease(tables: readonly string[], runId: string, tier: string, nowSeconds: number, expiresAt: number): Promise<LeaseResult>;
+  /**
+   * Gives back the tables this run still holds (`leaseRunId = run`); with `failure`, records it as
+   * the table's last status and error. Tables another run took since are left alone.
+   */
+  release(tables: readonly string[], runId: string, failure?: string): Promise<{ released: string[]; notHeld: string[] }>;
+  /** Strongly consistent read of table items (absent items are missing from the map). */
+  read(tables: readonly string[]): Promise<Map<string, TableState>>;
+  /** `catalogFingerprint = fingerprint` if the table's schema fingerprint is still that one. */
+  markCatalogued(table: string, fingerprint: string): Promise<boolean>;
+  /** Forgets what the catalog saw (after a failed crawl), so the table is crawled again. */
+  uncatalogue(table: string): Promise<void>;
+}
+
+export type ScheduleClaim = { readonly claimed: true } | { readonly claimed: false; readonly runId: string | undefined };
+
+export interface RunStore {
+  /** Records that a schedule event (or manual request) became this run; false for a duplicate. */
+  claimSchedule(key: string, runId: string, ttl: number): Promise<ScheduleClaim>;
+  /** Creates the run record (status STARTING); fails if the run id exists. */
+  create(run: RunRecord, ttl: number): Promise<void>;
+  get(runId: string): Promise<RunRecord | undefined>;
+  /** Conditional status change `from` -> `to`, setting the given fields; false if the run was not in `from`. */
+  transition(
+    runId: string,
+    from: readonly RunStatus[],
+    to: RunStatus,
+    fields?: Readonly<Partial<Pick<RunRecord, "manifestKey" | "jobName" | "jobRunId" | "tables">>> & { readonly error?: string },
+    staleBefore?: { readonly status: RunStatus; readonly updatedBefore: number },
+  ): Promise<boolean>;
+}
+
+export interface CrawlQueue {
+  /** Adds tables to the pending crawl set (atomic set union). */
+  add(tables: readonly string[]): Promise<void>;
+  pending(): Promise<string[]>;
+  /** Removes tables from the pending set (atomic set difference: concurrent adds survive). */
+  remove(tables: readonly string[]): Promise<void>;
+  /** A short lock per domain so two finalizers never interleave UpdateCrawler and StartCrawler. */
+  lock(domain: string, holder: string, nowSeconds: number, expiresAt: number): Promise<boolean>;
+  unlock(domain: string, holder: string): Promise<void>;
+  /** Tables of the domain's crawl in flight (their raw tables get PII tags once it ends). */
+  inFlight(domain: string): Promise<string[]>;
+  setInFlight(domain: string, holder: string, tables: readonly string[]): Promise<void>;
+}
+
+export interface ManifestStore {
+  /** Writes the manifest; returns its URI (s3://bucket/key). */
+  put(key: string, body: string): Promise<string>;
+}
+
+export type StartResult = { readonly ok: true; readonly jobRunId: string } | { readonly ok: false; readonly error: string };
+
+export interface JobRunner {
+  start(jobName: string, args: Readonly<Record<string, string>>): Promise<StartResult>;
+  /** The `--run_id` argument the job run was started with, if any. */
+  runIdOf(jobName: string, jobRunId: string): Promise<string | undefined>;
+}
+
+export type CrawlerState = "READY" | "RUNNING" | "STOPPING";
+export type CrawlStart = "started" | "busy";
+
+export interface Crawlers {
+  state(crawlerName: string): Promise<CrawlerState>;
+  /** Points the crawler at exactly these S3 prefixes and starts it; "busy" if it is running. */
+  crawl(crawlerName: string, s3Targets: readonly string[]): Promise<CrawlStart>;
+}
+
+export interface PiiTagger {
+  /** Tags the columns pii=true; throws listing any failure. */
+  tagColumns(database: string, table: string, columns: readonly string[]): Promise<void>;
+}
+
+export interface Alerter {
+  publish(subject: string, message: string): Promise<void>;
+}
+
+export interface Log {
+  info(event: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(event: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(event: string, fields?: Readonly<Record<string, unknown>>): void;
+  /** An embedded-metric-format line (already JSON). */
+  metric(line: string): void;
+}
+
+export interface Clock {
+  now(): Date;
+  /** Random lower-case hex, for run ids and lock holders. */
+  randomHex(bytes: number): string;
+}
+
+export interface Ports {
+  readonly leases: LeaseStore;
+  readonly runs: RunStore;
+  readonly crawlQueue: CrawlQueue;
+  readonly manifests: ManifestStore;
+  readonly jobs: JobRunner;
+  readonly crawlers: Crawlers;
+  readonly tagger: PiiTagger;
+  readonly alerter: Alerter;
+  readonly log: Log;
+  readonly clock: Clock;
+}
