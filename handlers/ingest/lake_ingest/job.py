@@ -1,0 +1,379 @@
+"""The ingest job: load every table of a run manifest by its strategy, one table at a time.
+
+A table that fails does not stop the others; the job reports every table's outcome and
+returns 1 when any table failed (after all were tried).
+
+Outcome report (for the coordinator): one line on stdout starting with "INGEST_RESULT " and
+the same JSON written to <manifest URI>.result.json (or --result_uri):
+  {"runId", "tier", "status": "SUCCEEDED"|"FAILED", "startedAt", "finishedAt",
+   "tables": [{"name", "status": "LOADED"|"UNCHANGED"|"FAILED"|"REFUSED", "rowsRead",
+               "rowsWritten", "rowsDeleted", "watermark", "watermarkKind",
+               "schemaFingerprint", "schemaChanged", "error", "durationMs"}]}
+A failure before any table (manifest unreadable or invalid, runId mismatch) gives status FAILED,
+"tables": [] and "error", and exit code 2.
+REFUSED: the run does not hold the table's lease (nothing was written, or the state commit was
+refused after the data was committed; either way the watermark did not move). It does not
+fail the job: the lease holder loads the table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from .args import JobArgs, parse_args
+from .errors import LeaseNotHeld, ManifestError
+from .fingerprint import schema_fingerprint
+from .manifest import Manifest, TableSpec, Watermark, load_manifest
+from .source import Jdbc, SourceColumn, SourceConfig, resolve_source_config
+from .state import Commit, StateStore
+from .strategies import (
+    find_column,
+    iso_ts,
+    parse_ts,
+    partition_predicates,
+    plan_append,
+    plan_incremental,
+    plan_snapshot,
+)
+from .uris import write_text
+from .writer import FullCopy, add_lineage, dedupe_latest, q, raw_batch_dir, write_raw
+
+log = logging.getLogger("lake_ingest")
+
+
+@dataclass
+class TableResult:
+    name: str
+    status: str
+    rowsRead: int = 0  # noqa: N815 (JSON field names)
+    rowsWritten: int = 0  # noqa: N815
+    rowsDeleted: int | None = None  # noqa: N815
+    watermark: str | None = None
+    watermarkKind: str | None = None  # noqa: N815
+    schemaFingerprint: str | None = None  # noqa: N815
+    schemaChanged: bool = False  # noqa: N815
+    error: str | None = None
+    durationMs: int = 0  # noqa: N815
+
+
+@dataclass
+class JobResult:
+    runId: str  # noqa: N815
+    tier: str
+    status: str
+    startedAt: str  # noqa: N815
+    finishedAt: str  # noqa: N815
+    tables: list[TableResult]
+    error: str | None = None  # a failure before any table (unreadable or invalid manifest)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=False)
+
+
+def short_error(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("at ")]
+    return f"{type(exc).__name__}: {' '.join(lines[:4])}"[:1000]
+
+
+def ingest_date(manifest: Manifest) -> str:
+    return parse_ts(manifest.created_at).strftime("%Y-%m-%d")
+
+
+def lineage_fields() -> list[Any]:
+    from pyspark.sql import types as T
+
+    return [T.StructField("_ingested_at", T.TimestampType(), True), T.StructField("_run_id", T.StringType(), True)]
+
+
+class Loader:
+    """Loads the tables of one manifest."""
+
+    def __init__(
+        self,
+        spark: Any,
+        manifest: Manifest,
+        args: JobArgs,
+        state: StateStore,
+        jdbc: Jdbc | None,
+        source_error: str | None = None,
+    ) -> None:
+        self.spark = spark
+        self.m = manifest
+        self.args = args
+        self.state = state
+        self.jdbc = jdbc
+        self.source_error = source_error
+
+    def run_all(self) -> list[TableResult]:
+        results = []
+        for spec in self.m.tables:
+            results.append(self.run_one(spec))
+        return results
+
+    def run_one(self, spec: TableSpec) -> TableResult:
+        started = time.monotonic()
+        result = TableResult(name=spec.name, status="FAILED")
+        try:
+            self.state.require_lease(spec.name, self.m.run_id)
+        except LeaseNotHeld as exc:
+            log.warning("%s: %s", spec.name, exc)
+            result.status, result.error = "REFUSED", str(exc)
+            return result
+        try:
+            if self.jdbc is None:
+                raise RuntimeError(self.source_error or "source not configured")
+            self.load(spec, result, started)
+        except LeaseNotHeld as exc:
+            log.warning("%s: %s", spec.name, exc)
+            result.status, result.error = "REFUSED", str(exc)
+        except Exception as exc:  # noqa: BLE001 -- one table's failure never stops the others
+            result.status, result.error = "FAILED", short_error(exc)
+            log.error("%s failed: %s", spec.name, result.error)
+            try:
+                self.state.fail(spec.name, self.m.run_id, result.error)
+            except LeaseNotHeld as lease_exc:
+                log.warning("%s: %s", spec.name, lease_exc)
+            except Exception as state_exc:  # noqa: BLE001
+                log.error("%s: recording the failure failed: %s", spec.name, short_error(state_exc))
+        finally:
+            result.durationMs = int((time.monotonic() - started) * 1000)
+            if self.jdbc is not None:
+                self.jdbc.close()
+        return result
+
+    # -------------------------------------------------------------------------------------
+    def commit(self, spec: TableSpec, result: TableResult, wm: Watermark, status: str, started: float) -> None:
+        result.status = status
+        result.watermark, result.watermarkKind = wm.value, wm.kind
+        self.state.commit(
+            spec.name,
+            self.m.run_id,
+            Commit(
+                watermark=wm.value,
+                watermark_kind=wm.kind,
+                schema_fingerprint=result.schemaFingerprint or "",
+                status=status,
+                loaded_at=iso_ts(datetime.now(UTC)),
+                rows_read=result.rowsRead,
+                rows_written=result.rowsWritten,
+                duration_ms=int((time.monotonic() - started) * 1000),
+            ),
+        )
+        log.info(
+            "%s: %s rows read %d, written %d, watermark %s",
+            spec.name,
+            status,
+            result.rowsRead,
+            result.rowsWritten,
+            wm.value,
+        )
+
+    def load(self, spec: TableSpec, result: TableResult, started: float) -> None:
+        assert self.jdbc is not None
+        jdbc, m = self.jdbc, self.m
+        columns = jdbc.columns(m.source_schema, spec.source_name)
+        select = "SELECT " + ", ".join(c.select_expr() for c in columns) + f" FROM {spec.quoted_source_name}"
+        keys, cursor = self.keys_and_cursor(spec, columns)
+        full = FullCopy(self.spark, m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
+        exists = full.exists()
+
+        applied = full.already_applied(m.run_id) if exists else None
+        if applied is not None:  # a retry of a run whose data is already published
+            probe = jdbc.read(select + " WHERE 1 = 0")
+            result.schemaFingerprint = self.fingerprint(probe.schema)
+            wm = self.recover_watermark(spec, full, applied, cursor)
+            log.info("%s: run %s already applied to the full copy; committing state only", spec.name, m.run_id)
+            self.commit(spec, result, wm, "LOADED", started)
+            return
+
+        if not exists and spec.watermark is not None and spec.strategy != "snapshot":
+            # The full copy is gone (or was never created) but the state has a position: start
+            # over from the beginning rather than load only the rows after it.
+            log.warning(
+                "%s: no full copy yet; ignoring watermark %s and loading everything", spec.name, spec.watermark.value
+            )
+            spec = dataclasses.replace(spec, watermark=None)
+        if spec.strategy == "snapshot":
+            plan = plan_snapshot(jdbc, spec, exists)
+        elif spec.strategy == "incremental":
+            plan = plan_incremental(jdbc, spec, columns, self.args.safety_lag_seconds)
+        else:
+            plan = plan_append(jdbc, spec, columns)
+
+        sql = select + (f" WHERE {plan.where}" if plan.where else "")
+        if plan.unchanged:
+            probe = jdbc.read(select + " WHERE 1 = 0")
+            result.schemaFingerprint = self.fingerprint(probe.schema)
+            assert plan.new_watermark is not None
+            self.commit(spec, result, plan.new_watermark, "UNCHANGED", started)
+            return
+
+        predicates = partition_predicates(
+            jdbc, spec, m.source_schema, columns, plan.where, self.args.rows_per_partition, self.args.max_partitions
+        )
+        df = jdbc.read(sql, predicates)
+        result.schemaFingerprint = self.fingerprint(df.schema)
+        if exists:  # refuse an incompatible change before anything is written
+            from .schema_evolution import plan_evolution
+
+            plan_evolution(df.schema, full.schema())
+
+        ingested_at = datetime.now(UTC).replace(tzinfo=None)
+        batch_dir = raw_batch_dir(spec.raw_path, ingest_date(m), m.run_id)
+        batch = write_raw(self.spark, add_lineage(df, ingested_at, m.run_id), batch_dir)
+        result.rowsRead = batch.count() if batch is not None else 0
+
+        from pyspark.sql import types as T
+
+        with_lineage = T.StructType([*df.schema.fields, *lineage_fields()])
+        if not exists:
+            full.create(with_lineage)
+            result.schemaChanged = True
+        else:
+            result.schemaChanged = full.evolve(with_lineage).changed
+
+        wm = plan.new_watermark
+        if spec.strategy == "snapshot":
+            assert wm is not None
+            if keys and exists:
+                current = self.spark.read.table(full.ident).select(*[q(k) for k in keys])
+                incoming = (
+                    batch.select(*[q(k) for k in keys])
+                    if batch is not None
+                    else self.spark.createDataFrame([], current.schema)
+                )
+                result.rowsDeleted = current.join(incoming, on=keys, how="left_anti").count()
+            if batch is None:
+                full.clear(m.run_id, wm.value)
+            else:
+                full.replace(full.align(batch), m.run_id, wm.value)
+            result.rowsWritten = result.rowsRead
+        elif batch is not None:
+            deduped = dedupe_latest(batch, keys, cursor if spec.strategy == "incremental" else None)
+            aligned = full.align(deduped).cache()
+            present = {c.lower() for c in batch.columns}
+            still_in_source = [c for c in aligned.columns if c.lower() in present]
+            try:
+                result.rowsWritten = aligned.count()
+                if not exists:  # created by this run: deduped batch, nothing to merge with
+                    full.append(aligned, m.run_id)
+                else:
+                    full.merge(
+                        aligned,
+                        keys,
+                        cursor if spec.strategy == "incremental" else None,
+                        m.run_id,
+                        insert_only=spec.strategy == "append",
+                        columns=still_in_source,
+                    )
+            finally:
+                aligned.unpersist()
+        if wm is None:  # append on an empty source that was never loaded
+            wm = Watermark("integer", "0")
+        self.commit(spec, result, wm, "LOADED", started)
+
+    def keys_and_cursor(self, spec: TableSpec, columns: list[SourceColumn]) -> tuple[list[str], str | None]:
+        keys = [find_column(columns, k, "primary key", spec.source_name).lake_name for k in spec.primary_key]
+        if spec.strategy == "append" and not keys:
+            assert spec.key is not None
+            keys = [find_column(columns, spec.key, "key", spec.source_name).lake_name]
+        if spec.strategy == "incremental" and not keys:
+            raise ValueError(f"incremental table {spec.name} needs a primaryKey to merge on")
+        cursor = None
+        if spec.strategy == "incremental":
+            assert spec.cursor is not None
+            cursor = find_column(columns, spec.cursor, "cursor", spec.source_name).lake_name
+        return keys, cursor
+
+    def fingerprint(self, schema: Any) -> str:
+        return schema_fingerprint((f.name, f.dataType.simpleString()) for f in schema.fields)
+
+    def recover_watermark(
+        self, spec: TableSpec, full: FullCopy, summary: dict[str, str], cursor: str | None
+    ) -> Watermark:
+        """The position the already-published data reached (never beyond what it holds)."""
+        if spec.strategy == "snapshot" and summary.get("lake.watermark"):
+            return Watermark("checksum", summary["lake.watermark"])
+        if spec.strategy == "incremental" and cursor:
+            row = self.spark.sql(
+                f"SELECT date_format(max({q(cursor)}), \"yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'\") FROM {full.ident}"
+            ).collect()
+            if row and row[0][0]:
+                return Watermark("timestamp", row[0][0])
+        if spec.strategy == "append" and spec.key:
+            row = self.spark.sql(f"SELECT CAST(max({q(spec.key.lower())}) AS STRING) FROM {full.ident}").collect()
+            if row and row[0][0]:
+                return Watermark("integer", str(row[0][0]).split(".")[0])
+        if spec.watermark is not None:
+            return spec.watermark
+        raise RuntimeError(f"cannot recover the watermark of {spec.name} after an applied batch")
+
+
+def run(spark: Any, args: JobArgs) -> JobResult:
+    started_at = iso_ts(datetime.now(UTC))
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    manifest = load_manifest(args.manifest_uri)
+    if manifest.run_id != args.run_id:
+        raise ManifestError(f"--run_id {args.run_id} does not match the manifest's runId {manifest.run_id}")
+    if args.state_table and args.state_table != manifest.state_table:
+        log.warning(
+            "--state_table %s differs from the manifest's %s; using the manifest's",
+            args.state_table,
+            manifest.state_table,
+        )
+    state = StateStore(manifest.state_table)
+    jdbc: Jdbc | None = None
+    source_error = None
+    try:
+        config: SourceConfig = resolve_source_config(manifest, args.jdbc_url, args.connection_name)
+        jdbc = Jdbc(spark, config, args.fetch_size)
+    except Exception as exc:  # noqa: BLE001 -- every table then fails with this reason
+        source_error = short_error(exc)
+        log.error("source configuration failed: %s", source_error)
+    tables = Loader(spark, manifest, args, state, jdbc, source_error).run_all()
+    failed = any(t.status == "FAILED" for t in tables)
+    return JobResult(
+        runId=manifest.run_id,
+        tier=manifest.tier,
+        status="FAILED" if failed else "SUCCEEDED",
+        startedAt=started_at,
+        finishedAt=iso_ts(datetime.now(UTC)),
+        tables=tables,
+    )
+
+
+def report(result: JobResult, args: JobArgs) -> None:
+    text = result.to_json()
+    print(f"INGEST_RESULT {text}", flush=True)
+    write_text(args.result_uri or f"{args.manifest_uri}.result.json", text + "\n")
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    args = parse_args(argv)
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.getOrCreate()
+    started_at = iso_ts(datetime.now(UTC))
+    try:
+        result = run(spark, args)
+    except Exception as exc:  # noqa: BLE001 -- reported like a table outcome, then exit 2
+        log.error("run %s failed before loading any table: %s", args.run_id, short_error(exc))
+        failed = JobResult(
+            args.run_id, args.tier or "", "FAILED", started_at, iso_ts(datetime.now(UTC)), [], error=short_error(exc)
+        )
+        report(failed, args)
+        return 2
+    report(result, args)
+    return 1 if result.status == "FAILED" else 0

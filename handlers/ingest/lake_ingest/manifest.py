@@ -1,0 +1,150 @@
+"""The run manifest (handlers/contracts/run-manifest.schema.json), validated and typed.
+
+The schema travels inside the package zip as lake_ingest/run-manifest.schema.json (copied at
+zip time, see build_zip.py); in the repository it is read from handlers/contracts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pkgutil
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ManifestError
+from .uris import read_text
+
+SCHEMA_NAME = "run-manifest.schema.json"
+
+
+def load_schema() -> dict[str, Any]:
+    data: bytes | None = None
+    try:
+        data = pkgutil.get_data(__name__.rsplit(".", 1)[0], SCHEMA_NAME)
+    except (FileNotFoundError, OSError):
+        data = None
+    if data is None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        repo_copy = os.path.join(here, "..", "..", "contracts", SCHEMA_NAME)
+        with open(repo_copy, "rb") as handle:
+            data = handle.read()
+    return json.loads(data)
+
+
+@dataclass(frozen=True)
+class Watermark:
+    kind: str  # timestamp | integer | checksum
+    value: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    domain: str
+    source_name: str
+    quoted_source_name: str
+    strategy: str  # incremental | append | snapshot
+    primary_key: tuple[str, ...]
+    pii: tuple[str, ...]
+    raw_path: str
+    raw_database: str
+    target_database: str
+    target_table: str
+    watermark: Watermark | None
+    cursor: str | None = None
+    key: str | None = None
+    lookback_seconds: int = 0
+
+
+@dataclass(frozen=True)
+class Manifest:
+    version: int
+    run_id: str
+    tier: str
+    created_at: str
+    lease_expires_at: int
+    engine: str
+    source_database: str
+    source_schema: str
+    connection_name: str | None
+    raw_root: str
+    warehouse_root: str
+    state_table: str
+    catalog: str
+    tables: tuple[TableSpec, ...]
+
+
+def _table(raw: dict[str, Any]) -> TableSpec:
+    wm = raw.get("watermark")
+    return TableSpec(
+        name=raw["name"],
+        domain=raw["domain"],
+        source_name=raw["sourceName"],
+        quoted_source_name=raw["quotedSourceName"],
+        strategy=raw["strategy"],
+        primary_key=tuple(raw["primaryKey"]),
+        pii=tuple(raw["pii"]),
+        raw_path=raw["rawPath"],
+        raw_database=raw["rawDatabase"],
+        target_database=raw["targetDatabase"],
+        target_table=raw["targetTable"],
+        watermark=Watermark(wm["kind"], wm["value"]) if wm else None,
+        cursor=raw.get("cursor"),
+        key=raw.get("key"),
+        lookback_seconds=int(raw.get("lookbackSeconds", 0)),
+    )
+
+
+def check_schema(document: dict[str, Any]) -> None:
+    """jsonschema when installed (--additional-python-modules), else the built-in subset."""
+    schema = load_schema()
+    try:
+        import jsonschema
+    except ImportError:
+        from . import minischema
+
+        try:
+            minischema.validate(document, schema)
+        except minischema.SchemaViolation as exc:
+            where = "/".join(str(p) for p in exc.path) or "(root)"
+            raise ManifestError(f"run manifest is invalid at {where}: {exc.message}") from None
+        return
+    try:
+        jsonschema.validate(document, schema)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
+        raise ManifestError(f"run manifest is invalid at {where}: {exc.message}") from None
+
+
+def parse_manifest(document: dict[str, Any]) -> Manifest:
+    check_schema(document)
+    names = [t["name"] for t in document["tables"]]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ManifestError(f"run manifest lists tables more than once: {', '.join(dupes)}")
+    source, lake = document["source"], document["lake"]
+    return Manifest(
+        version=document["version"],
+        run_id=document["runId"],
+        tier=document["tier"],
+        created_at=document["createdAt"],
+        lease_expires_at=document["leaseExpiresAt"],
+        engine=source["engine"],
+        source_database=source["database"],
+        source_schema=source["schema"],
+        connection_name=source.get("connectionName"),
+        raw_root=lake["rawRoot"],
+        warehouse_root=lake["warehouseRoot"],
+        state_table=lake["stateTable"],
+        catalog=lake["catalog"],
+        tables=tuple(_table(t) for t in document["tables"]),
+    )
+
+
+def load_manifest(uri: str) -> Manifest:
+    try:
+        document = json.loads(read_text(uri))
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"run manifest {uri} is not JSON: {exc}") from None
+    return parse_manifest(document)

@@ -1,0 +1,99 @@
+"""The per-table state item (handlers/contracts/STATE.md): lease check, commit and failure.
+
+Every write is one conditional UpdateItem that only the lease holder (leaseRunId = run id)
+can make. The endpoint comes from the usual AWS settings (AWS_ENDPOINT_URL_DYNAMODB locally).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import LeaseNotHeld
+
+MAX_ERROR_CHARS = 2000
+
+
+def table_key(name: str) -> str:
+    return f"table#{name}"
+
+
+@dataclass(frozen=True)
+class Commit:
+    watermark: str
+    watermark_kind: str
+    schema_fingerprint: str
+    status: str  # LOADED | UNCHANGED
+    loaded_at: str
+    rows_read: int
+    rows_written: int
+    duration_ms: int
+
+
+class StateStore:
+    def __init__(self, table_name: str, client: Any | None = None) -> None:
+        if client is None:
+            import boto3
+
+            client = boto3.client("dynamodb")
+        self.client = client
+        self.table_name = table_name
+
+    def lease_holder(self, table: str) -> str | None:
+        item = self.client.get_item(
+            TableName=self.table_name,
+            Key={"pk": {"S": table_key(table)}},
+            ConsistentRead=True,
+        ).get("Item")
+        if not item or "leaseRunId" not in item:
+            return None
+        return str(item["leaseRunId"]["S"])
+
+    def require_lease(self, table: str, run_id: str) -> None:
+        holder = self.lease_holder(table)
+        if holder != run_id:
+            who = f"run {holder}" if holder else "no run"
+            raise LeaseNotHeld(f"table {table} is leased by {who}, not by {run_id}")
+
+    def commit(self, table: str, run_id: str, c: Commit) -> None:
+        self._update(
+            table,
+            run_id,
+            "SET watermark=:w, watermarkKind=:k, schemaFingerprint=:f, lastRunId=:run, lastStatus=:s, "
+            "lastLoadedAt=:at, rowsRead=:r, rowsWritten=:wr, durationMs=:d "
+            "REMOVE leaseRunId, leaseTier, leaseExpiresAt, lastError",
+            {
+                ":w": {"S": c.watermark},
+                ":k": {"S": c.watermark_kind},
+                ":f": {"S": c.schema_fingerprint},
+                ":s": {"S": c.status},
+                ":at": {"S": c.loaded_at},
+                ":r": {"N": str(c.rows_read)},
+                ":wr": {"N": str(c.rows_written)},
+                ":d": {"N": str(c.duration_ms)},
+            },
+        )
+
+    def fail(self, table: str, run_id: str, error: str) -> None:
+        self._update(
+            table,
+            run_id,
+            "SET lastStatus=:failed, lastError=:e REMOVE leaseRunId, leaseTier, leaseExpiresAt",
+            {":failed": {"S": "FAILED"}, ":e": {"S": error[:MAX_ERROR_CHARS] or "failed"}},
+        )
+
+    def _update(self, table: str, run_id: str, expression: str, values: dict[str, Any]) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": table_key(table)}},
+                UpdateExpression=expression,
+                ConditionExpression="leaseRunId = :run",
+                ExpressionAttributeValues={**values, ":run": {"S": run_id}},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise LeaseNotHeld(f"state write for {table} refused: run {run_id} no longer holds the lease") from None
+            raise

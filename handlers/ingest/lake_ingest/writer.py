@@ -1,0 +1,200 @@
+"""Writing a table's batch: the raw Parquet batch and the Iceberg full copy.
+
+Raw batch: <rawPath>ingest_date=YYYY-MM-DD/run=<run id>/part-*.parquet with _ingested_at and
+_run_id; the date is the run's (manifest createdAt), so a retry of the same run overwrites its
+own batch (never adds a second one). A batch with no rows leaves no folder. ':' in a run id is
+written as %3A (Hive path escaping, as Spark does for partition values).
+
+Full copy: every data commit is staged with Iceberg write-audit-publish (spark.wap.id = run id,
+table property write.wap.enabled=true) and then published with cherrypick_snapshot, so the run
+id is recorded on the commit (summary wap.id) and a run already published is never applied
+again (checked by already_applied, and refused by Iceberg itself on a duplicate publish).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from .schema_evolution import Evolution, plan_evolution
+
+LINEAGE = ("_ingested_at", "_run_id")
+TABLE_PROPERTIES = {
+    "format-version": "2",
+    "write.wap.enabled": "true",
+    "write.parquet.compression-codec": "zstd",
+}
+
+
+def q(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def raw_batch_dir(raw_path: str, ingest_date: str, run_id: str) -> str:
+    return f"{raw_path}ingest_date={ingest_date}/run={run_id.replace(':', '%3A')}/"
+
+
+def add_lineage(df: DataFrame, ingested_at: datetime, run_id: str) -> DataFrame:
+    return df.withColumn("_ingested_at", F.lit(ingested_at).cast(T.TimestampType())).withColumn(
+        "_run_id", F.lit(run_id)
+    )
+
+
+def delete_path(spark: SparkSession, uri: str) -> None:
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if fs.exists(path):
+        fs.delete(path, True)
+
+
+def write_raw(spark: SparkSession, df: DataFrame, batch_dir: str) -> DataFrame | None:
+    """Writes (overwrites) the batch; returns it read back from Parquet, or None when empty."""
+    df.write.mode("overwrite").parquet(batch_dir)
+    batch = spark.read.parquet(batch_dir)
+    if batch.limit(1).count() == 0:
+        delete_path(spark, batch_dir)
+        return None
+    return batch
+
+
+class FullCopy:
+    """One Iceberg table: <catalog>.<database>.<table>."""
+
+    def __init__(
+        self, spark: SparkSession, catalog: str, database: str, table: str, merge_mode: str = "copy-on-write"
+    ) -> None:
+        self.spark = spark
+        self.merge_mode = merge_mode
+        self.catalog = catalog
+        self.database = database
+        self.table = table
+        self.ident = f"{q(catalog)}.{q(database)}.{q(table)}"
+
+    def exists(self) -> bool:
+        try:
+            self.spark.read.table(self.ident).schema  # noqa: B018
+            return True
+        except Exception as exc:  # AnalysisException: TABLE_OR_VIEW_NOT_FOUND
+            if "TABLE_OR_VIEW_NOT_FOUND" in str(exc) or "not found" in str(exc).lower():
+                return False
+            raise
+
+    def schema(self) -> T.StructType:
+        return self.spark.read.table(self.ident).schema
+
+    def create(self, schema: T.StructType) -> None:
+        self.spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {q(self.catalog)}.{q(self.database)}")
+        cols = ", ".join(f"{q(f.name)} {f.dataType.simpleString()}" for f in schema.fields)
+        modes = {f"write.{op}.mode": self.merge_mode for op in ("merge", "update", "delete")}
+        props = ", ".join(f"'{k}'='{v}'" for k, v in {**TABLE_PROPERTIES, **modes}.items())
+        self.spark.sql(f"CREATE TABLE IF NOT EXISTS {self.ident} ({cols}) USING iceberg TBLPROPERTIES ({props})")
+
+    def evolve(self, source: T.StructType) -> Evolution:
+        evo = plan_evolution(source, self.schema())
+        for f in evo.add:
+            self.spark.sql(f"ALTER TABLE {self.ident} ADD COLUMNS ({q(f.name)} {f.dataType.simpleString()})")
+        for name, dt in evo.widen:
+            self.spark.sql(f"ALTER TABLE {self.ident} ALTER COLUMN {q(name)} TYPE {dt.simpleString()}")
+        return evo
+
+    def align(self, batch: DataFrame) -> DataFrame:
+        """The batch with the full copy's columns, order and types (missing columns as NULL)."""
+        present = {c.lower(): c for c in batch.columns}
+        cols = []
+        for f in self.schema().fields:
+            src = present.get(f.name.lower())
+            expr = F.col(q(src)) if src is not None else F.lit(None)
+            cols.append(expr.cast(f.dataType).alias(f.name))
+        return batch.select(*cols)
+
+    # -- snapshots and write-audit-publish ---------------------------------------------------
+    def _current_snapshot_id(self) -> int | None:
+        rows = self.spark.sql(f"SELECT snapshot_id FROM {self.ident}.refs WHERE name = 'main'").collect()
+        return int(rows[0][0]) if rows else None
+
+    def already_applied(self, run_id: str) -> dict[str, str] | None:
+        """Summary of the published commit of this run, if the table's current history has one."""
+        if not self.exists():
+            return None
+        rows = self.spark.sql(
+            f"SELECT s.summary FROM {self.ident}.snapshots s JOIN {self.ident}.history h "
+            f"ON s.snapshot_id = h.snapshot_id WHERE h.is_current_ancestor AND "
+            f"(s.summary['wap.id'] = '{run_id}' OR s.summary['published-wap-id'] = '{run_id}')"
+        ).collect()
+        return dict(rows[0][0]) if rows else None
+
+    def _publish(self, run_id: str, parent: int | None) -> None:
+        rows = self.spark.sql(
+            f"SELECT snapshot_id, parent_id FROM {self.ident}.snapshots "
+            f"WHERE summary['wap.id'] = '{run_id}' ORDER BY committed_at DESC"
+        ).collect()
+        staged = [r for r in rows if (r[1] if r[1] is None else int(r[1])) == parent]
+        if not staged:
+            raise RuntimeError(f"no staged snapshot of run {run_id} on top of snapshot {parent} to publish")
+        table_arg = f"{q(self.database)}.{q(self.table)}"
+        self.spark.sql(f"CALL {q(self.catalog)}.system.cherrypick_snapshot('{table_arg}', {int(staged[0][0])})")
+
+    def _staged(self, run_id: str, write: Any) -> None:
+        parent = self._current_snapshot_id()
+        self.spark.conf.set("spark.wap.id", run_id)
+        try:
+            write()
+        finally:
+            self.spark.conf.unset("spark.wap.id")
+        self._publish(run_id, parent)
+
+    def merge(
+        self,
+        batch: DataFrame,
+        keys: list[str],
+        cursor: str | None,
+        run_id: str,
+        insert_only: bool,
+        columns: list[str] | None = None,
+    ) -> None:
+        """MERGE by key. columns: the full copy's columns the source still has (default: all); a
+        column gone from the source keeps its last value on update and is NULL on insert."""
+        view = f"lake_batch_{abs(hash((self.ident, run_id)))}"
+        batch.createOrReplaceTempView(view)
+        cols = columns if columns is not None else batch.columns
+        on = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in keys)
+        clauses = []
+        if not insert_only:
+            newer = f" AND (t.{q(cursor)} IS NULL OR s.{q(cursor)} >= t.{q(cursor)})" if cursor else ""
+            sets = ", ".join(f"t.{q(c)} = s.{q(c)}" for c in cols)
+            clauses.append(f"WHEN MATCHED{newer} THEN UPDATE SET {sets}")
+        names = ", ".join(q(c) for c in cols)
+        values = ", ".join(f"s.{q(c)}" for c in cols)
+        clauses.append(f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})")
+        sql = f"MERGE INTO {self.ident} t USING {view} s ON {on} " + " ".join(clauses)
+        try:
+            self._staged(run_id, lambda: self.spark.sql(sql))
+        finally:
+            self.spark.catalog.dropTempView(view)
+
+    def append(self, batch: DataFrame, run_id: str) -> None:
+        """First load into a table created by this run: nothing to merge with."""
+        self._staged(run_id, lambda: batch.writeTo(self.ident).append())
+
+    def replace(self, batch: DataFrame, run_id: str, watermark: str) -> None:
+        def write() -> None:
+            batch.writeTo(self.ident).option("snapshot-property.lake.watermark", watermark).overwrite(F.lit(True))
+
+        self._staged(run_id, write)
+
+    def clear(self, run_id: str, watermark: str) -> None:
+        """Snapshot of an empty source table: the full copy becomes empty too."""
+        empty = self.spark.createDataFrame([], self.schema())
+        self.replace(empty, run_id, watermark)
+
+
+def dedupe_latest(batch: DataFrame, keys: list[str], cursor: str | None) -> DataFrame:
+    """One row per key: the latest cursor wins (ties: any one, they are the same version)."""
+    order = [F.col(q(cursor)).desc_nulls_last()] if cursor else [F.lit(1)]
+    w = Window.partitionBy(*[F.col(q(k)) for k in keys]).orderBy(*order)
+    return batch.withColumn("_rn", F.row_number().over(w)).where("_rn = 1").drop("_rn")

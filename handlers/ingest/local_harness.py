@@ -1,0 +1,203 @@
+"""Local stand-in for the coordinator's part of a run (used by scripts/run-ingest-local.sh,
+the tests and the benchmark): creates the state table in moto, plans a run manifest from
+tables.yaml (or given specs) with each table's watermark from the state table, and takes the
+leases with the same conditional write as the coordinator (handlers/contracts/STATE.md).
+
+  python handlers/ingest/local_harness.py plan --lake DIR --tier daily [--tables a,b] [--run-id ID]
+prints the manifest path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+
+
+def ddb_client() -> Any:
+    import boto3
+
+    return boto3.client("dynamodb", region_name=os.environ.get("AWS_DEFAULT_REGION", "eu-central-1"))
+
+
+def ensure_state_table(client: Any, name: str) -> None:
+    try:
+        client.describe_table(TableName=name)
+        return
+    except client.exceptions.ResourceNotFoundException:
+        pass
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def get_item(client: Any, state_table: str, table: str) -> dict[str, Any]:
+    return client.get_item(TableName=state_table, Key={"pk": {"S": f"table#{table}"}}, ConsistentRead=True).get(
+        "Item", {}
+    )
+
+
+def take_lease(client: Any, state_table: str, table: str, run_id: str, tier: str, expires_at: int) -> bool:
+    try:
+        client.update_item(
+            TableName=state_table,
+            Key={"pk": {"S": f"table#{table}"}},
+            UpdateExpression="SET leaseRunId=:run, leaseTier=:tier, leaseExpiresAt=:exp, #t=:table",
+            ConditionExpression="attribute_not_exists(leaseRunId) OR leaseExpiresAt < :now",
+            ExpressionAttributeNames={"#t": "table"},
+            ExpressionAttributeValues={
+                ":run": {"S": run_id},
+                ":tier": {"S": tier},
+                ":exp": {"N": str(expires_at)},
+                ":table": {"S": table},
+                ":now": {"N": str(int(time.time()))},
+            },
+        )
+        return True
+    except client.exceptions.ConditionalCheckFailedException:
+        return False
+
+
+def watermark_of(item: dict[str, Any]) -> dict[str, str] | None:
+    if "watermark" not in item:
+        return None
+    return {"kind": item["watermarkKind"]["S"], "value": item["watermark"]["S"]}
+
+
+def quote(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def table_spec(
+    entry: dict[str, Any], lake_uri: str, source_db: str, prefix: str = "lake", lookback_seconds: int = 600
+) -> dict[str, Any]:
+    """A manifest tableSpec (without watermark) from a tables.yaml-like entry."""
+    name, domain = entry["name"], entry["domain"]
+    source = entry.get("source", name)
+    spec: dict[str, Any] = {
+        "name": name,
+        "domain": domain,
+        "sourceName": source,
+        "quotedSourceName": f"{quote(source_db)}.{quote(source)}",
+        "strategy": entry["strategy"],
+        "primaryKey": list(entry.get("primaryKey", [])),
+        "pii": list(entry.get("pii", [])),
+        "rawPath": f"{lake_uri}raw/{domain}/{name}/",
+        "rawDatabase": f"{prefix}_{domain}_raw",
+        "targetDatabase": f"{prefix}_{domain}",
+        "targetTable": name,
+    }
+    if entry["strategy"] == "incremental":
+        spec["cursor"] = entry["cursor"]
+        spec["lookbackSeconds"] = int(entry.get("lookbackSeconds", lookback_seconds))
+    if entry["strategy"] == "append":
+        spec["key"] = entry["key"]
+    return spec
+
+
+def plan_run(
+    client: Any,
+    *,
+    run_id: str,
+    tier: str,
+    specs: list[dict[str, Any]],
+    lake_uri: str,
+    state_table: str,
+    catalog: str = "lake",
+    source_db: str = "erp",
+    lease_seconds: int = 3600,
+    take_leases: bool = True,
+) -> dict[str, Any]:
+    """Manifest for the tables whose lease this run could take (like the coordinator)."""
+    ensure_state_table(client, state_table)
+    expires = int(time.time()) + lease_seconds
+    tables = []
+    for spec in specs:
+        if take_leases and not take_lease(client, state_table, spec["name"], run_id, tier, expires):
+            continue
+        tables.append({**spec, "watermark": watermark_of(get_item(client, state_table, spec["name"]))})
+    return {
+        "version": 1,
+        "runId": run_id,
+        "tier": tier,
+        "createdAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "leaseExpiresAt": expires,
+        "source": {"engine": "mariadb", "database": source_db, "schema": source_db},
+        "lake": {
+            "rawRoot": lake_uri,
+            "warehouseRoot": f"{lake_uri}warehouse/",
+            "stateTable": state_table,
+            "catalog": catalog,
+        },
+        "tables": tables,
+    }
+
+
+def tables_yaml_specs(
+    path: str, lake_uri: str, source_db: str, tier: str, only: list[str] | None
+) -> list[dict[str, Any]]:
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        doc = yaml.safe_load(handle)
+    lookback = int(doc.get("defaults", {}).get("lookbackMinutes", 10)) * 60
+    all_tables = bool(doc["tiers"][tier].get("syncsAllTables"))
+    out = []
+    for entry in doc["tables"]:
+        if entry.get("enabled") is False:
+            continue
+        if only and entry["name"] not in only:
+            continue
+        if not only and not all_tables and entry.get("tier") != tier:
+            continue
+        lb = int(entry.get("lookbackMinutes", lookback // 60)) * 60
+        out.append(table_spec(entry, lake_uri, source_db, lookback_seconds=lb))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="local_harness")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("plan", help="lease tables and write a run manifest; prints its path")
+    p.add_argument("--lake", required=True, help="local lake folder")
+    p.add_argument("--tier", default="daily")
+    p.add_argument("--tables", default="", help="comma-separated lake table names (default: the tier's)")
+    p.add_argument("--run-id", default="")
+    p.add_argument("--state-table", default="lake-state")
+    p.add_argument("--source-db", default="erp")
+    p.add_argument("--tables-yaml", default=os.path.join(REPO, "tables.yaml"))
+    a = parser.parse_args(argv)
+    lake = os.path.abspath(a.lake)
+    lake_uri = f"file://{lake}/"
+    run_id = a.run_id or f"{a.tier}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
+    only = [t for t in a.tables.split(",") if t] or None
+    specs = tables_yaml_specs(a.tables_yaml, lake_uri, a.source_db, a.tier, only)
+    manifest = plan_run(
+        ddb_client(),
+        run_id=run_id,
+        tier=a.tier,
+        specs=specs,
+        lake_uri=lake_uri,
+        state_table=a.state_table,
+        source_db=a.source_db,
+    )
+    path = os.path.join(lake, "manifests", a.tier, f"{run_id}.json")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=2)
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Lints and tests the Python side (the Glue ingest job): ruff, then pytest against the real
+# local MariaDB, local Spark with Iceberg, and moto for the state table. Installs what it needs
+# (venv, jars, MariaDB) and starts/stops its own moto server on MOTO_PORT (default 5056).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+venv="$("$root/scripts/python-env.sh")"
+"$root/scripts/ingest-deps.sh" >/dev/null
+"$root/scripts/mariadb.sh"
+export MOTO_PORT="${MOTO_PORT:-5056}"
+started_moto=0
+if ! curl -fsS "http://127.0.0.1:$MOTO_PORT/moto-api/" >/dev/null 2>&1; then started_moto=1; fi
+"$root/scripts/moto-server.sh" start >/dev/null
+cleanup() { if [ "$started_moto" = 1 ]; then "$root/scripts/moto-server.sh" stop; fi; }
+trap cleanup EXIT
+
+"$venv/bin/ruff" check handlers/ingest tests bench
+"$venv/bin/ruff" format --check handlers/ingest tests bench || {
+  echo "ruff format would change files (run: .venv/bin/ruff format handlers/ingest tests bench)" >&2
+  exit 1
+}
+export TZ=UTC
+"$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"

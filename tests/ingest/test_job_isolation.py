@@ -1,0 +1,114 @@
+"""Tables are independent: customer and customer_address (a name-prefix pair), a table leased
+by another run is refused, a table missing at the source fails alone, an unreachable source
+fails every table with a recorded error."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import local_harness
+from tests.ingest.helpers import Lake
+
+
+@pytest.fixture(scope="module")
+def pair(lake: Lake) -> tuple[dict, dict]:
+    lake.sql(
+        """CREATE TABLE customer (customer_id BIGINT UNSIGNED NOT NULL PRIMARY KEY, name VARCHAR(50),
+                updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)""",
+        """CREATE TABLE customer_address (address_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
+                customer_id BIGINT UNSIGNED NOT NULL, city VARCHAR(50),
+                updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)""",
+        "INSERT INTO customer (customer_id, name) VALUES (1,'a'),(2,'b')",
+        "INSERT INTO customer_address (address_id, customer_id, city) VALUES (10,1,'Berlin'),(11,1,'Wien'),(12,2,'Graz')",
+    )
+    customer = lake.spec(name="customer", strategy="incremental", cursor="updated_at", primaryKey=["customer_id"])
+    address = lake.spec(name="customer_address", strategy="incremental", cursor="updated_at", primaryKey=["address_id"])
+    return customer, address
+
+
+def test_prefix_pair_loads_independently(lake: Lake, pair: tuple[dict, dict]) -> None:
+    customer, address = pair
+    res = lake.load_one(address)
+    assert res.status == "LOADED" and res.rowsRead == 3
+    lake.assert_full_copy_equals_source(address)
+    assert not lake.spark.catalog.tableExists(f"lake.{customer['targetDatabase']}.customer")
+    assert lake.raw_batches(customer) == []  # nothing of customer_address under customer/
+    assert lake.state("customer") == {}
+    run_id = "every_15_min-2024-01-01T06:15:00Z"  # ':' in a run id is escaped in the raw path
+    res = lake.run_manifest(lake.plan([customer], run_id=run_id)).tables[0]
+    assert res.status == "LOADED" and res.rowsRead == 2
+    assert any(b.endswith("run=every_15_min-2024-01-01T06%3A15%3A00Z") for b in lake.raw_batches(customer))
+    lake.assert_full_copy_equals_source(customer)
+    lake.assert_full_copy_equals_source(address)
+    assert all(b.startswith("ingest_date=") for b in lake.raw_batches(customer))
+    assert len(lake.raw_batches(address)) == 1
+
+
+def test_second_run_is_refused_by_the_lease(lake: Lake, pair: tuple[dict, dict]) -> None:
+    customer, _ = pair
+    assert local_harness.take_lease(lake.ddb, lake.state_table, "customer", "run-A", "every_15_min", 4102444800)
+    snaps = lake.snapshot_count(customer)
+    batches = lake.raw_batches(customer)
+    lake.sql("UPDATE customer SET name = 'changed' WHERE customer_id = 1")
+    manifest = lake.plan([customer], run_id="run-B", take_leases=False)  # B never got the lease
+    result = lake.run_manifest(manifest)
+    t = result.tables[0]
+    assert t.status == "REFUSED" and "run-A" in (t.error or "")
+    assert result.status == "SUCCEEDED"  # refused is not a failure: the lease holder loads it
+    assert lake.snapshot_count(customer) == snaps and lake.raw_batches(customer) == batches
+    assert lake.state("customer")["leaseRunId"] == "run-A"
+    # B cannot commit or fail the table either
+    from lake_ingest.errors import LeaseNotHeld
+    from lake_ingest.state import StateStore
+
+    with pytest.raises(LeaseNotHeld):
+        StateStore(lake.state_table).fail("customer", "run-B", "x")
+    lake.ddb.update_item(
+        TableName=lake.state_table,
+        Key={"pk": {"S": "table#customer"}},
+        UpdateExpression="REMOVE leaseRunId, leaseTier, leaseExpiresAt",
+    )
+    assert lake.load_one(customer).status == "LOADED"
+    lake.assert_full_copy_equals_source(customer)
+
+
+def test_missing_source_table_fails_alone(lake: Lake, pair: tuple[dict, dict]) -> None:
+    _, address = pair
+    ghost = lake.spec(name="ghost", strategy="snapshot", primaryKey=["id"])
+    lake.sql("INSERT INTO customer_address (address_id, customer_id, city) VALUES (13,2,'Linz')")
+    result = lake.load(ghost, address)
+    by = {t.name: t for t in result.tables}
+    assert result.status == "FAILED"
+    assert by["ghost"].status == "FAILED" and "does not exist" in (by["ghost"].error or "")
+    assert by["customer_address"].status == "LOADED"
+    lake.assert_full_copy_equals_source(address)
+    state = lake.state("ghost")
+    assert state["lastStatus"] == "FAILED" and "watermark" not in state and "leaseRunId" not in state
+    with open(result_file := next(p for p in _result_files(lake) if "ghost" in open(p).read())) as handle:
+        assert '"status":"FAILED"' in handle.read(), result_file
+
+
+def test_unreachable_source_fails_every_table(lake: Lake, pair: tuple[dict, dict]) -> None:
+    customer, address = pair
+    before = lake.state("customer")["watermark"]
+    result = lake.load(customer, address, jdbc_url="jdbc:mysql://127.0.0.1:1/")
+    assert result.status == "FAILED"
+    assert all(t.status == "FAILED" and t.error for t in result.tables)
+    assert lake.state("customer")["watermark"] == before and lake.state("customer")["lastStatus"] == "FAILED"
+    assert os.environ["LAKE_SOURCE_PASSWORD"] not in " ".join(t.error or "" for t in result.tables)
+
+
+def _result_files(lake: Lake) -> list[str]:
+    return [os.path.join(lake.tmp_dir, f) for f in os.listdir(lake.tmp_dir) if f.endswith(".result.json")]
+
+
+def test_lost_full_copy_is_reloaded_from_the_start(lake: Lake, pair: tuple[dict, dict]) -> None:
+    """A watermark without a full copy (e.g. the table was dropped from the lake) reloads all rows."""
+    _, address = pair
+    assert lake.state("customer_address").get("watermark")
+    lake.spark.sql(f"DROP TABLE {lake.ident(address)} PURGE")
+    res = lake.load_one(address)
+    assert res.status == "LOADED", res.error
+    assert lake.assert_full_copy_equals_source(address) == res.rowsRead

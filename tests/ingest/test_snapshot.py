@@ -1,0 +1,72 @@
+"""snapshot: whole table, skipped when CHECKSUM TABLE says unchanged, deletes detected; a table
+without primary key (rows may repeat); a source that becomes empty."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ingest.helpers import Lake
+
+
+@pytest.fixture(scope="module")
+def rates(lake: Lake) -> dict:
+    lake.sql("""CREATE TABLE currency_rate (
+      from_currency CHAR(3) NOT NULL, to_currency CHAR(3) NOT NULL, rate_date DATE NOT NULL,
+      rate_type ENUM('ecb_reference','month_end','budget') NOT NULL DEFAULT 'ecb_reference',
+      exchange_rate DECIMAL(18,8) NOT NULL,
+      PRIMARY KEY (from_currency, to_currency, rate_date, rate_type))""")
+    lake.sql(
+        "INSERT INTO currency_rate (from_currency, to_currency, rate_date, exchange_rate) VALUES "
+        "('EUR','USD','2024-01-01',1.1), ('EUR','CHF','2024-01-01',0.95), ('EUR','GBP','2024-01-01',0.86)"
+    )
+    return lake.spec(
+        name="currency_rate",
+        domain="finance",
+        strategy="snapshot",
+        primaryKey=["from_currency", "to_currency", "rate_date", "rate_type"],
+    )
+
+
+def test_snapshot_load_unchanged_update_delete(lake: Lake, rates: dict) -> None:
+    first = lake.load_one(rates)
+    assert first.status == "LOADED", first.error
+    assert first.watermarkKind == "checksum" and first.rowsRead == 3
+    lake.assert_full_copy_equals_source(rates)
+    snaps = lake.snapshot_count(rates)
+
+    same = lake.load_one(rates)
+    assert same.status == "UNCHANGED" and same.rowsRead == 0
+    assert lake.snapshot_count(rates) == snaps  # nothing moved, nothing committed
+    assert lake.state("currency_rate")["lastStatus"] == "UNCHANGED"
+    assert "leaseRunId" not in lake.state("currency_rate")
+
+    lake.sql(
+        "UPDATE currency_rate SET exchange_rate = 1.2 WHERE to_currency = 'USD'",
+        "DELETE FROM currency_rate WHERE to_currency = 'GBP'",
+        "INSERT INTO currency_rate (from_currency, to_currency, rate_date, exchange_rate) VALUES ('EUR','JPY','2024-01-01',160)",
+    )
+    changed = lake.load_one(rates)
+    assert changed.status == "LOADED", changed.error
+    assert changed.rowsDeleted == 1
+    assert changed.watermark != first.watermark
+    assert lake.assert_full_copy_equals_source(rates) == 3
+
+
+def test_snapshot_without_primary_key_keeps_repeated_rows(lake: Lake) -> None:
+    lake.sql("""CREATE TABLE shift_pattern_import (
+      plant_code VARCHAR(10) NOT NULL, weekday TINYINT UNSIGNED NOT NULL, start_time TIME NOT NULL,
+      headcount SMALLINT UNSIGNED NULL)""")
+    lake.sql("INSERT INTO shift_pattern_import VALUES ('P1',1,'06:00',5), ('P1',1,'06:00',5), ('P2',2,'14:00',NULL)")
+    spec = lake.spec(name="shift_pattern_import", domain="manufacturing", strategy="snapshot")
+    assert lake.load_one(spec).status == "LOADED"
+    assert lake.assert_full_copy_equals_source(spec) == 3
+    lake.sql(
+        "DELETE FROM shift_pattern_import WHERE plant_code = 'P2'",
+        "INSERT INTO shift_pattern_import VALUES ('P3',3,'22:00',1)",
+    )
+    assert lake.load_one(spec).status == "LOADED"
+    assert lake.assert_full_copy_equals_source(spec) == 3
+    lake.sql("DELETE FROM shift_pattern_import")
+    emptied = lake.load_one(spec)
+    assert emptied.status == "LOADED" and emptied.rowsRead == 0
+    assert lake.assert_full_copy_equals_source(spec) == 0
