@@ -1,8 +1,12 @@
-/** Where the ingest job's code and driver jars live in the repository (relative to its root). */
+/**
+ * Where the ingest job's code and driver jars live in the repository (relative to its root).
+ * scripts/ingest-deps.sh downloads the pinned MariaDB driver (a test keeps the two in step);
+ * for another engine, place its driver jar at the path below before `pulumi up`.
+ */
 import type { SourceEngine } from "../model";
 
 const DRIVER_JARS: Readonly<Record<SourceEngine, string>> = {
-  mariadb: ".cache/jars/mariadb-java-client.jar",
+  mariadb: ".cache/jars/mariadb-java-client-3.5.11.jar",
   mysql: ".cache/jars/mysql-connector-j.jar",
   postgresql: ".cache/jars/postgresql.jar",
   sqlserver: ".cache/jars/mssql-jdbc.jar",

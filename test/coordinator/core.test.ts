@@ -173,12 +173,14 @@ describe("coordinator core: outcomes and crawler decision", () => {
       },
     ],
     ["b", { table: "b", lastRunId: runId, lastStatus: "UNCHANGED", schemaFingerprint: "f1", catalogFingerprint: "f1" }],
-    ["c", { table: "c", lastStatus: "FAILED", lastError: "boom" }],
+    ["c", { table: "c", lastStatus: "FAILED", lastError: "boom", failedRunId: runId }],
+    // Failed by another run since: not this run's failure.
+    ["h", { table: "h", lastStatus: "FAILED", lastError: "other", failedRunId: "r3" }],
     ["d", { table: "d", leaseRunId: runId }],
     ["e", { table: "e", leaseRunId: "r2" }],
     ["g", { table: "g", lastRunId: runId, lastStatus: "LOADED", schemaFingerprint: "f9" }],
   ]);
-  const outcomes = classifyRun(runId, ["a", "b", "c", "d", "e", "f", "g"], states, { state: "FAILED", message: "OOM" });
+  const outcomes = classifyRun(runId, ["a", "b", "c", "d", "e", "f", "g", "h"], states, { state: "FAILED", message: "OOM" });
 
   it("classifies every table of the run", () => {
     assert.deepEqual(
@@ -191,9 +193,10 @@ describe("coordinator core: outcomes and crawler decision", () => {
         ["e", "superseded"],
         ["f", "superseded"],
         ["g", "loaded"],
+        ["h", "superseded"],
       ],
     );
-    assert.deepEqual(countOutcomes(outcomes), { loaded: 2, unchanged: 1, failed: 2, superseded: 2, rowsRead: 5, rowsWritten: 4 });
+    assert.deepEqual(countOutcomes(outcomes), { loaded: 2, unchanged: 1, failed: 2, superseded: 3, rowsRead: 5, rowsWritten: 4 });
     assert.deepEqual(failures(outcomes), [
       { table: "c", reason: "boom" },
       { table: "d", reason: "job run ended FAILED before the table was committed: OOM" },

@@ -3,11 +3,12 @@
  * Assertions are on the exact inputs that matter for security and correctness.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { firesOnWeekends, loadTablesYaml, parseCron } from "../../model";
-import { runLakeProgram } from "../../stacks/program";
+import { INGEST_CODE } from "../../stacks/ingestCodePaths";
+import { REPO_ROOT, runLakeProgram } from "../../stacks/program";
 import { stackFileConfig, withConfig } from "../fixtures/stackConfig";
 import { syntheticTablesYaml } from "../fixtures/syntheticTables";
 import { ofType, parseJson, runWithMocks, type RecordedResource } from "./harness";
@@ -300,6 +301,17 @@ describe("the lake program (Pulumi mocks)", function () {
       const component = componentOf(r);
       assert.ok(component, `${r.type} ${r.name} is parented (through its parents) to a lake component`);
       assert.ok(r.name.startsWith(component.name), `${r.type} ${r.name} is named from its component ${component.name}`);
+    }
+  });
+});
+
+describe("ingest code paths", () => {
+  it("upload the exact driver jar scripts/ingest-deps.sh pins, and code that exists", () => {
+    const deps = readFileSync(join(REPO_ROOT, "scripts/ingest-deps.sh"), "utf8");
+    const jar = INGEST_CODE.driverJar("mariadb").split("/").pop() ?? "";
+    assert.ok(deps.includes(`/${jar}|`), `scripts/ingest-deps.sh downloads ${jar}`);
+    for (const path of [INGEST_CODE.script, INGEST_CODE.packageDir, ...Object.values(INGEST_CODE.packageExtras)]) {
+      assert.ok(existsSync(join(REPO_ROOT, path)), path);
     }
   });
 });

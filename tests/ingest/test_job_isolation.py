@@ -86,6 +86,7 @@ def test_missing_source_table_fails_alone(lake: Lake, pair: tuple[dict, dict]) -
     lake.assert_full_copy_equals_source(address)
     state = lake.state("ghost")
     assert state["lastStatus"] == "FAILED" and "watermark" not in state and "leaseRunId" not in state
+    assert state["failedRunId"] == result.runId, "the failure names its run for the coordinator's finalize"
     with open(result_file := next(p for p in _result_files(lake) if "ghost" in open(p).read())) as handle:
         assert '"status":"FAILED"' in handle.read(), result_file
 

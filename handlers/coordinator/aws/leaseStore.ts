@@ -49,7 +49,8 @@ export class DynamoLeaseStore implements LeaseStore {
     const updates: ConditionalUpdate[] = tables.map((name) => ({
       Key: tableKey(name),
       UpdateExpression:
-        (failure !== undefined ? "SET lastStatus = :failed, lastError = :err " : "") + "REMOVE leaseRunId, leaseTier, leaseExpiresAt",
+        (failure !== undefined ? "SET lastStatus = :failed, lastError = :err, failedRunId = :run " : "") +
+        "REMOVE leaseRunId, leaseTier, leaseExpiresAt",
       ConditionExpression: "leaseRunId = :run",
       ExpressionAttributeValues: {
         ":run": S(runId),

@@ -30,6 +30,7 @@ export function tableStateOf(name: string, item: Item): TableState {
     ...optional("catalogFingerprint", str(item, "catalogFingerprint")),
     ...optional("lastRunId", str(item, "lastRunId")),
     ...optional("lastStatus", str(item, "lastStatus")),
+    ...optional("failedRunId", str(item, "failedRunId")),
     ...optional("lastError", str(item, "lastError")),
     ...optional("lastLoadedAt", str(item, "lastLoadedAt")),
     ...optional("rowsRead", num(item, "rowsRead")),

@@ -30,9 +30,10 @@ export function classifyTable(runId: string, table: string, state: TableState | 
   if (state.lastRunId === runId && (state.lastStatus === "LOADED" || state.lastStatus === "UNCHANGED")) {
     return { table, kind: "loaded", status: state.lastStatus, rowsRead: state.rowsRead ?? 0, rowsWritten: state.rowsWritten ?? 0 };
   }
-  // The job's failure write carries no run id (STATE.md); a FAILED table this run held and
-  // nobody has leased since is this run's failure.
-  if (state.lastStatus === "FAILED" && state.leaseRunId === undefined) {
+  // A failure names its run (failedRunId); items written before that field existed fall back to
+  // "FAILED and nobody has leased it since".
+  const failedHere = state.failedRunId === undefined ? state.leaseRunId === undefined : state.failedRunId === runId;
+  if (state.lastStatus === "FAILED" && failedHere) {
     return { table, kind: "failed", reason: state.lastError ?? "the job recorded a failure without a reason" };
   }
   return { table, kind: "superseded", holderRunId: state.leaseRunId ?? state.lastRunId };

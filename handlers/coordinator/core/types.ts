@@ -20,6 +20,8 @@ export interface TableState {
   readonly catalogFingerprint?: string;
   readonly lastRunId?: string;
   readonly lastStatus?: string;
+  /** Run whose failure lastStatus FAILED records. */
+  readonly failedRunId?: string;
   readonly lastError?: string;
   readonly lastLoadedAt?: string;
   readonly rowsRead?: number;

@@ -78,7 +78,7 @@ class StateStore:
         self._update(
             table,
             run_id,
-            "SET lastStatus=:failed, lastError=:e REMOVE leaseRunId, leaseTier, leaseExpiresAt",
+            "SET lastStatus=:failed, lastError=:e, failedRunId=:run REMOVE leaseRunId, leaseTier, leaseExpiresAt",
             {":failed": {"S": "FAILED"}, ":e": {"S": error[:MAX_ERROR_CHARS] or "failed"}},
         )
 
