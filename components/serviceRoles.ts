@@ -45,6 +45,14 @@ export class ServiceRoles extends pulumi.ComponentResource {
       pulumi.interpolate`arn:aws:glue:${region}:${account}:database/${args.databasePrefix}_*`,
       pulumi.interpolate`arn:aws:glue:${region}:${account}:table/${args.databasePrefix}_*/*`,
     ];
+    // Both the jobs and the crawlers create and evolve tables; Lake Formation vends their data access.
+    const createAndUpdateTables = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable"];
+    const lakeFormationCredentials: PolicyStatement = {
+      Sid: "LakeFormationCredentials",
+      Effect: "Allow",
+      Action: ["lakeformation:GetDataAccess"],
+      Resource: "*",
+    };
     const glueLogs: PolicyStatement = {
       Sid: "GlueLogs",
       Effect: "Allow",
@@ -116,19 +124,11 @@ export class ServiceRoles extends pulumi.ComponentResource {
               .all([objectArns(buckets.raw.arn, ["raw/"]), objectArns(buckets.warehouse.arn, ["warehouse/"])])
               .apply(([a, b]) => [...a, ...b]),
           },
-          { Sid: "LakeFormationCredentials", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: "*" },
+          lakeFormationCredentials,
           {
             Sid: "CatalogThroughLakeFormation",
             Effect: "Allow",
-            Action: [
-              "glue:GetDatabase",
-              "glue:GetTable",
-              "glue:GetTables",
-              "glue:CreateTable",
-              "glue:UpdateTable",
-              "glue:GetPartitions",
-              "glue:GetConnection",
-            ],
+            Action: [...createAndUpdateTables, "glue:GetPartitions", "glue:GetConnection"],
             Resource: [...lakeCatalog, pulumi.interpolate`arn:aws:glue:${region}:${account}:connection/*`],
           },
           { Sid: "SourceCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.sourceSecretArn },
@@ -177,16 +177,12 @@ export class ServiceRoles extends pulumi.ComponentResource {
       {
         role: this.crawlerRole.id,
         policy: policyDocument([
-          { Sid: "LakeFormationCredentials", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: "*" },
+          lakeFormationCredentials,
           {
             Sid: "RawCatalog",
             Effect: "Allow",
             Action: [
-              "glue:GetDatabase",
-              "glue:GetTable",
-              "glue:GetTables",
-              "glue:CreateTable",
-              "glue:UpdateTable",
+              ...createAndUpdateTables,
               "glue:BatchGetPartition",
               "glue:BatchCreatePartition",
               "glue:BatchUpdatePartition",
