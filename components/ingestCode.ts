@@ -24,30 +24,29 @@ export interface IngestCodeArgs {
   readonly driverJarPath: string;
 }
 
-/** Short content hash of files (or of every file under folders), so uploads are versioned by content. */
+/** Short content hash of files (or of every source file under folders), so uploads are versioned by content. */
 export function contentHash(paths: readonly string[]): string {
   const hash = createHash("sha256");
-  const visit = (path: string): void => {
-    let stats;
-    try {
-      stats = statSync(path);
-    } catch {
-      // A file not built yet (e.g. the jar before scripts/ingest-deps.sh): hash its name only.
-      hash.update(`missing:${path}`);
-      return;
+  for (const path of paths) {
+    const files = statSync(path).isDirectory() ? sourceFiles(path) : [path];
+    for (const file of files) {
+      hash.update(relative(path, file) || basename(file));
+      hash.update(readFileSync(file));
     }
-    if (stats.isDirectory()) {
-      for (const entry of readdirSync(path).sort()) {
-        if (entry === "__pycache__" || entry.endsWith(".pyc")) continue;
-        visit(join(path, entry));
-      }
-    } else {
-      hash.update(relative(process.cwd(), path));
-      hash.update(readFileSync(path));
-    }
-  };
-  paths.forEach(visit);
+  }
   return hash.digest("hex").slice(0, 12);
+}
+
+/** Files under a folder, without Python caches, in a stable order. */
+export function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    if (entry === "__pycache__" || entry.endsWith(".pyc")) continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else out.push(path);
+  }
+  return out;
 }
 
 export class IngestCode extends pulumi.ComponentResource {
@@ -70,9 +69,11 @@ export class IngestCode extends pulumi.ComponentResource {
       return pulumi.interpolate`s3://${object.bucket}/${object.key}`;
     };
     this.scriptUri = upload("script", `jobs/${version}/${basename(args.scriptPath)}`, new pulumi.asset.FileAsset(args.scriptPath));
-    const packageContents: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> = {
-      [packageName]: new pulumi.asset.FileArchive(args.packageDir),
-    };
+    // File by file, so local caches (__pycache__, .pyc) never ship.
+    const packageContents: Record<string, pulumi.asset.Asset> = {};
+    for (const file of sourceFiles(args.packageDir)) {
+      packageContents[`${packageName}/${relative(args.packageDir, file)}`] = new pulumi.asset.FileAsset(file);
+    }
     for (const [inZip, path] of Object.entries(extras)) packageContents[inZip] = new pulumi.asset.FileAsset(path);
     this.packageUri = upload("package", `jobs/${version}/${packageName}.zip`, new pulumi.asset.AssetArchive(packageContents));
     this.driverJarUri = upload("driver", `jobs/jars/${basename(args.driverJarPath)}`, new pulumi.asset.FileAsset(args.driverJarPath));

@@ -1,0 +1,33 @@
+/** The job package ships source files only, versioned by their content. */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { contentHash, sourceFiles } from "../../components/ingestCode";
+
+describe("ingest code packaging", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pkg-"));
+  mkdirSync(join(dir, "__pycache__"));
+  mkdirSync(join(dir, "sub"));
+  writeFileSync(join(dir, "__init__.py"), "");
+  writeFileSync(join(dir, "job.py"), "print('a')\n");
+  writeFileSync(join(dir, "job.cpython-311.pyc"), "x");
+  writeFileSync(join(dir, "__pycache__", "job.cpython-311.pyc"), "x");
+  writeFileSync(join(dir, "sub", "util.py"), "");
+
+  it("lists source files without Python caches", () => {
+    assert.deepEqual(
+      sourceFiles(dir).map((f) => f.slice(dir.length + 1)),
+      ["__init__.py", "job.py", "sub/util.py"],
+    );
+  });
+
+  it("changes the version when a file changes, and only then", () => {
+    const before = contentHash([dir]);
+    assert.equal(contentHash([dir]), before);
+    writeFileSync(join(dir, "__pycache__", "other.pyc"), "y");
+    assert.equal(contentHash([dir]), before, "caches do not count");
+    writeFileSync(join(dir, "job.py"), "print('b')\n");
+    assert.notEqual(contentHash([dir]), before);
+  });
+});
