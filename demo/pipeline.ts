@@ -1,0 +1,69 @@
+/** What the day's scenario drives: the governed lake (the real coordinator) or the blueprint baseline. */
+
+export type TableStatus = "LOADED" | "UNCHANGED" | "FAILED" | "REFUSED" | "SKIPPED_LEASED" | "UNFINISHED";
+
+export interface TableLine {
+  readonly table: string;
+  readonly status: TableStatus;
+  readonly rowsRead: number;
+  readonly rowsWritten: number;
+  readonly rowsDeleted: number | null;
+  /** Failure reason, or the run holding a skipped table. */
+  readonly detail: string;
+}
+
+export interface CrawlDecision {
+  /** Crawls started in this run's finalize (and in the crawler events it caused). */
+  readonly started: readonly { readonly crawler: string; readonly tables: readonly string[] }[];
+  /** Why nothing was crawled, when nothing was. */
+  readonly skipped: string | undefined;
+}
+
+export interface RunReport {
+  readonly pipeline: "lake" | "baseline";
+  readonly label: string;
+  readonly tier: string;
+  readonly runId: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly jobState: "SUCCEEDED" | "FAILED" | "NOT_STARTED";
+  readonly jobMessage: string;
+  readonly tables: readonly TableLine[];
+  readonly crawl: CrawlDecision;
+  readonly alerts: readonly string[];
+}
+
+export interface RunHandle {
+  readonly label: string;
+  readonly tier: string;
+  readonly runId: string;
+  readonly startedAt: number;
+  /** The local job run, when a job was started. */
+  readonly jobRunId: string | undefined;
+}
+
+/** A lake table to verify against its source. */
+export interface VerifyTarget {
+  readonly name: string;
+  readonly sourceName: string;
+  readonly primaryKey: readonly string[];
+  /** Iceberg identifier (catalog.db.table) of the full copy, or the raw folder the baseline appends to. */
+  readonly iceberg: string | undefined;
+  readonly rawPath: string | undefined;
+}
+
+export interface Pipeline {
+  readonly kind: "lake" | "baseline";
+  /** Fires the tier's schedule event (the job starts in the background). */
+  start(tier: string, label: string, scheduledAt: Date): Promise<RunHandle>;
+  /** Waits for the job, delivers its end event, and reports the run. */
+  finish(handle: RunHandle): Promise<RunReport>;
+  /** Tables the run's job has finished so far. */
+  finishedTables(handle: RunHandle): readonly string[];
+  /** tables.yaml changed: a new deployment reads it (Lambda bundle / blueprint edit). */
+  redeploy(): void;
+  /** Tables to compare with the source at the end. */
+  verifyTargets(): VerifyTarget[];
+  /** Spark properties file to read this pipeline's lake with. */
+  readonly sparkProperties: string;
+}

@@ -1,0 +1,94 @@
+/** Data set sizes and the day's plan: the full demo and the small one the automated test plays. */
+import type { SeedProfile } from "./seed/seed";
+import { NEW_COLUMN, NEW_TABLE, type DayPlan } from "./scenario";
+
+export interface Profile {
+  readonly name: "full" | "small";
+  readonly seed: SeedProfile;
+  readonly plan: DayPlan;
+  /** Lake tables kept from tables.yaml (default: all). */
+  readonly tables?: readonly string[];
+}
+
+const common = {
+  newColumn: NEW_COLUMN,
+  droppedTable: "quality_inspection",
+  unchangedSnapshot: "tax_code",
+  changedSnapshot: "currency_rate",
+} as const;
+
+export const FULL: Profile = {
+  name: "full",
+  seed: {
+    defaultRows: 2000,
+    rows: {
+      machine_telemetry: 60000,
+      stock_movement: 30000,
+      audit_log: 20000,
+      sales_order_line: 20000,
+      gl_journal_line_event: 20000,
+      crm_activity_event: 15000,
+      time_clock_event: 15000,
+    },
+    repeatShareWithoutKey: 0.02,
+  },
+  plan: {
+    ...common,
+    inserts: 40,
+    updates: 60,
+    deletes: 15,
+    extraQuarterRuns: 1,
+    overlapAfterTables: 1,
+    newTable: { ...NEW_TABLE, rows: 1500 },
+    dailyChanges: [
+      "customer_contact",
+      "invoice_line",
+      "crm_activity_event",
+      "machine_telemetry",
+      "gl_journal",
+      "order_line_notes",
+      "currency_rate",
+      "employee",
+      "audit_log",
+    ],
+  },
+};
+
+export const SMALL: Profile = {
+  name: "small",
+  tables: [
+    "customer",
+    "customer_address",
+    "customer_contact",
+    "stock_movement",
+    "gl_journal",
+    "currency_rate",
+    "tax_code",
+    "quality_inspection",
+  ],
+  seed: {
+    defaultRows: 300,
+    rows: { stock_movement: 600 },
+    tables: [
+      "customer",
+      "customer_address",
+      "customer_contact",
+      "stock_movement",
+      "gl_journal",
+      "currency_rate",
+      "tax_code",
+      "quality_inspection",
+    ],
+    repeatShareWithoutKey: 0.02,
+  },
+  plan: {
+    ...common,
+    inserts: 10,
+    updates: 15,
+    deletes: 5,
+    extraQuarterRuns: 0,
+    overlapAfterTables: 0,
+    newTable: { ...NEW_TABLE, rows: 120 },
+    dailyChanges: ["customer_contact", "gl_journal", "currency_rate"],
+  },
+};

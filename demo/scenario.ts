@@ -1,0 +1,215 @@
+/**
+ * The demo day, the same for the governed lake and the baseline: a daily run, source changes
+ * (inserts, updates, deletes, a new column, a new table onboarded through tables.yaml, a
+ * snapshot table left unchanged), 15-minute runs, a long daily run with a 15-minute run fired
+ * while it still holds its tables, and a table dropped at the source.
+ */
+import { appendFileSync } from "node:fs";
+import { loadTablesYaml, type LakeModel, type TableSpec } from "../model";
+import type { SourceEditor } from "./changes";
+import type { Pipeline, RunHandle, RunReport } from "./pipeline";
+
+export interface DayPlan {
+  /** Rows changed per touched table (inserts; updates; deletes in snapshot tables). */
+  readonly inserts: number;
+  readonly updates: number;
+  readonly deletes: number;
+  /** Extra 15-minute runs between the first one and the next daily run. */
+  readonly extraQuarterRuns: number;
+  /** Fire the overlapping 15-minute run once the daily job has finished this many tables (0: at once). */
+  readonly overlapAfterTables: number;
+  readonly newColumn: { readonly table: string; readonly ddl: string; readonly column: string };
+  readonly newTable: { readonly name: string; readonly ddl: string; readonly yaml: string; readonly rows: number; readonly cursor: string };
+  readonly droppedTable: string;
+  readonly unchangedSnapshot: string;
+  readonly changedSnapshot: string;
+  /** Tables whose rows change besides the 15-minute tier's (loaded by the next daily run). */
+  readonly dailyChanges: readonly string[];
+}
+
+export interface Phase {
+  readonly name: string;
+  readonly lines: readonly string[];
+}
+
+export interface DayLog {
+  readonly runs: RunReport[];
+  readonly phases: Phase[];
+}
+
+export interface DayHooks {
+  readonly print: (line: string) => void;
+  readonly onRun: (run: RunReport) => void | Promise<void>;
+}
+
+/** Job safety lag (ingest --safety_lag_seconds default) plus a margin: changes must be older than this when a job reads. */
+const SAFETY_MS = 6000;
+
+function at(day: number, hhmm: string): Date {
+  const base = new Date();
+  base.setUTCHours(0, 0, 0, 0);
+  const [h, m] = hhmm.split(":").map(Number);
+  return new Date(base.getTime() + day * 86_400_000 + ((h ?? 0) * 60 + (m ?? 0)) * 60_000);
+}
+
+async function settle(editor: SourceEditor): Promise<void> {
+  const wait = editor.lastChangeAt + SAFETY_MS - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
+export class Day {
+  readonly log: DayLog = { runs: [], phases: [] };
+  private model: LakeModel;
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly editor: SourceEditor,
+    private readonly plan: DayPlan,
+    private readonly tablesFile: string,
+    private readonly hooks: DayHooks,
+  ) {
+    this.model = loadTablesYaml(tablesFile);
+  }
+
+  private spec(name: string): TableSpec {
+    const t = this.model.tables.find((x) => x.name === name);
+    if (!t) throw new Error(`table ${name} is not in ${this.tablesFile}`);
+    return t;
+  }
+
+  private quarterTables(): TableSpec[] {
+    return this.model.tables.filter((t) => t.enabled && t.tier === "every_15_min");
+  }
+
+  private async changeRows(specs: readonly TableSpec[], lines: string[]): Promise<void> {
+    const { inserts, updates, deletes } = this.plan;
+    for (const spec of specs) {
+      const parts: string[] = [];
+      const ins = await this.editor.insert(spec.source, inserts, spec.strategy === "incremental" ? spec.cursor : undefined);
+      if (ins) parts.push(`+${ins} inserted`);
+      if (spec.strategy !== "append") {
+        const upd = await this.editor.update(spec, updates);
+        if (upd) parts.push(`${upd} updated`);
+      }
+      if (spec.strategy === "snapshot") {
+        const del = await this.editor.delete(spec, deletes);
+        if (del) parts.push(`${del} deleted`);
+      }
+      lines.push(`${spec.name}: ${parts.join(", ")}`);
+    }
+  }
+
+  private phase(name: string, lines: string[]): void {
+    this.log.phases.push({ name, lines });
+    this.hooks.print(`\n-- ${name}`);
+    for (const l of lines) this.hooks.print(`   ${l}`);
+  }
+
+  private async run(tier: string, label: string, when: Date): Promise<RunReport> {
+    await settle(this.editor);
+    this.hooks.print(`\n>> ${label}: ${this.pipeline.kind} run of tier ${tier} starts`);
+    const handle = await this.pipeline.start(tier, label, when);
+    return this.finish(handle);
+  }
+
+  private async finish(handle: RunHandle): Promise<RunReport> {
+    const report = await this.pipeline.finish(handle);
+    this.log.runs.push(report);
+    await this.hooks.onRun(report);
+    return report;
+  }
+
+  async play(): Promise<DayLog> {
+    const p = this.plan;
+    await this.run("daily", "D1 01:30 daily", at(0, "01:30"));
+
+    const a: string[] = [];
+    await this.changeRows(this.quarterTables(), a);
+    await this.changeRows(
+      p.dailyChanges.map((n) => this.spec(n)),
+      a,
+    );
+    a.push(`${p.unchangedSnapshot}: left unchanged (snapshot)`);
+    const col = this.spec(p.newColumn.table);
+    const filled = await this.editor.addColumn(col, p.newColumn.ddl, p.newColumn.column, p.updates);
+    a.push(`${col.name}: new column ${p.newColumn.column} (filled on ${filled} rows)`);
+    this.phase("D1 07:50 source changes", a);
+
+    const onboard: string[] = [];
+    const rows = await this.editor.createTable(p.newTable.name, p.newTable.ddl, p.newTable.rows, p.newTable.cursor);
+    appendFileSync(this.tablesFile, "\n" + p.newTable.yaml.trimEnd() + "\n");
+    this.model = loadTablesYaml(this.tablesFile);
+    this.pipeline.redeploy();
+    onboard.push(
+      `${p.newTable.name}: created at the source with ${rows} rows, added to ${this.tablesFile} (tier every_15_min), coordinator redeployed`,
+    );
+    this.phase("D1 07:55 onboarding", onboard);
+
+    await this.run("every_15_min", "D1 08:00 every_15_min", at(0, "08:00"));
+    for (let i = 0; i < p.extraQuarterRuns; i++) {
+      const b: string[] = [];
+      await this.changeRows(this.quarterTables(), b);
+      const hhmm = `08:${String(15 * (i + 1)).padStart(2, "0")}`;
+      this.phase(`D1 ${hhmm} source changes`, b);
+      await this.run("every_15_min", `D1 ${hhmm} every_15_min`, at(0, hhmm));
+    }
+
+    const c: string[] = [];
+    await this.changeRows(this.quarterTables(), c);
+    await this.changeRows(
+      p.dailyChanges.map((n) => this.spec(n)),
+      c,
+    );
+    await this.editor.dropTable(this.spec(p.droppedTable).source);
+    c.push(`${p.droppedTable}: DROPPED at the source (its next load must fail and alert, the others go on)`);
+    this.phase("D1 18:00 source changes", c);
+
+    await settle(this.editor);
+    this.hooks.print(`\n>> D2 01:30 daily: ${this.pipeline.kind} run of tier daily starts (long run)`);
+    const daily = await this.pipeline.start("daily", "D2 01:30 daily", at(1, "01:30"));
+    while (this.pipeline.finishedTables(daily).length < p.overlapAfterTables) await new Promise((r) => setTimeout(r, 250));
+    this.hooks.print(
+      `\n>> D2 06:00 every_15_min: fired while the daily run still runs (${this.pipeline.finishedTables(daily).length} of its tables done)`,
+    );
+    const quarter = await this.pipeline.start("every_15_min", "D2 06:00 every_15_min", at(1, "06:00"));
+    await this.finish(quarter);
+    await this.finish(daily);
+
+    const d: string[] = [];
+    await this.changeRows(this.quarterTables(), d);
+    this.phase("D2 06:10 source changes", d);
+    await this.run("every_15_min", "D2 06:15 every_15_min", at(1, "06:15"));
+    return this.log;
+  }
+}
+
+/** The demo's additions to the source and tables.yaml. */
+export const NEW_TABLE = {
+  name: "sales_promotion",
+  cursor: "updated_at",
+  ddl: `CREATE TABLE sales_promotion (
+  promotion_id      BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  promotion_code    VARCHAR(20)     NOT NULL,
+  name              VARCHAR(200)    NOT NULL,
+  discount_percent  DECIMAL(5,2)    NOT NULL,
+  channel           ENUM('field_sales','web_shop','edi','phone') NULL,
+  valid_from        DATE            NOT NULL,
+  valid_to          DATE            NULL,
+  is_active         TINYINT(1)      NOT NULL DEFAULT 1,
+  rules             JSON            NULL CHECK (json_valid(rules)),
+  updated_at        TIMESTAMP       NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  PRIMARY KEY (promotion_id),
+  UNIQUE KEY uq_sales_promotion_code (promotion_code),
+  KEY ix_sales_promotion_updated_at (updated_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+  yaml: `  # Onboarded during the demo day: a pull request adding these lines, then a redeploy.
+  - name: sales_promotion
+    domain: sales
+    tier: every_15_min
+    strategy: incremental
+    cursor: updated_at
+    primaryKey: [promotion_id]
+    description: Sales promotions (onboarded during the demo day).`,
+} as const;
+
+export const NEW_COLUMN = { table: "customer", ddl: "loyalty_tier ENUM('bronze','silver','gold') NULL", column: "loyalty_tier" } as const;

@@ -1,0 +1,38 @@
+/** Where the demo keeps things and the names of its local resources (one place, no magic elsewhere). */
+import * as path from "node:path";
+
+export const REPO = path.resolve(__dirname, "..");
+
+export interface DemoSettings {
+  /** Source database (schema.sql loaded under this name; other tests use `erp`). */
+  readonly database: string;
+  /** Working folder: .lake/demo (report, logs, tables.yaml copy, lake folders). */
+  readonly work: string;
+  readonly motoUrl: string;
+  readonly region: string;
+  readonly venv: string;
+  readonly jarDir: string;
+  readonly jdbcUrl: string;
+  readonly sourceUser: string;
+  readonly sourcePassword: string;
+}
+
+export function demoSettings(env: Readonly<Record<string, string | undefined>>, overrides: Partial<DemoSettings> = {}): DemoSettings {
+  const database = overrides.database ?? env["DEMO_DATABASE"] ?? "erp_demo";
+  return {
+    database,
+    work: overrides.work ?? path.join(REPO, ".lake", "demo"),
+    motoUrl: overrides.motoUrl ?? env["DEMO_MOTO_URL"] ?? `http://127.0.0.1:${env["MOTO_PORT"] ?? "5059"}`,
+    region: overrides.region ?? "eu-central-1",
+    venv: overrides.venv ?? path.join(REPO, ".venv"),
+    jarDir: overrides.jarDir ?? path.join(REPO, ".cache", "jars"),
+    jdbcUrl: overrides.jdbcUrl ?? `jdbc:mysql://127.0.0.1:3306/${database}`,
+    sourceUser: overrides.sourceUser ?? env["LAKE_SOURCE_USER"] ?? "lake_ingest",
+    sourcePassword: overrides.sourcePassword ?? env["LAKE_SOURCE_PASSWORD"] ?? "lake_ingest_local",
+  };
+}
+
+/** Local folders of one pipeline's lake, as file:// URIs ending with "/". */
+export function fileUri(dir: string): string {
+  return `file://${path.resolve(dir)}/`;
+}

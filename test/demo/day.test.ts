@@ -1,0 +1,134 @@
+/**
+ * The demo day on the small data set, end to end: the real coordinator against moto, the ingest
+ * job under local Spark against MariaDB, then the blueprint baseline on the same day. Starts its
+ * own services (MariaDB, moto on 5058) through the project's scripts.
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { runDemo, type DemoResult } from "../../demo/main";
+import { SMALL } from "../../demo/profiles";
+import { figures } from "../../demo/report";
+import { demoSettings, REPO } from "../../demo/settings";
+
+const MOTO_PORT = "5058";
+const script = (name: string): string => path.join(REPO, "scripts", name);
+
+describe("demo day (small data set, local Spark, moto, MariaDB)", function () {
+  this.timeout(15 * 60_000);
+  let result: DemoResult;
+  let startedMoto = false;
+  const lines: string[] = [];
+
+  before(async function () {
+    execFileSync(script("python-env.sh"), { stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(script("ingest-deps.sh"), { stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(script("mariadb.sh"), { stdio: ["ignore", "ignore", "inherit"] });
+    const env = { ...process.env, MOTO_PORT };
+    try {
+      startedMoto = !(await fetch(`http://127.0.0.1:${MOTO_PORT}/moto-api/`)).ok;
+    } catch {
+      startedMoto = true;
+    }
+    execFileSync(script("moto-server.sh"), ["start"], { env, stdio: ["ignore", "ignore", "inherit"] });
+    const settings = demoSettings(process.env, {
+      database: "erp_demo_test",
+      work: path.join(REPO, ".lake", "demo-test"),
+      motoUrl: `http://127.0.0.1:${MOTO_PORT}`,
+    });
+    result = await runDemo({ profile: SMALL, settings, baseline: true, verifyEachRun: true, print: (l) => lines.push(l) });
+  });
+
+  after(() => {
+    if (startedMoto) execFileSync(script("moto-server.sh"), ["stop"], { env: { ...process.env, MOTO_PORT } });
+  });
+
+  const run = (label: string) => {
+    const r = result.lake.runs.find((x) => x.label === label);
+    assert.ok(r, `no run ${label}; runs: ${result.lake.runs.map((x) => x.label).join(", ")}`);
+    return r;
+  };
+
+  it("leaves every lake table equal to its source, with no duplicate row", () => {
+    assert.deepEqual(result.problems, [], lines.join("\n"));
+    assert.equal(result.passed, true);
+    const checked = result.lake.verdicts.filter((v) => v.status !== "SOURCE_MISSING");
+    assert.equal(checked.length, SMALL.tables!.length); // 8 kept - 1 dropped + 1 onboarded
+    for (const v of checked) {
+      assert.equal(v.status, "EQUAL", `${v.name}: ${JSON.stringify(v)}`);
+      assert.equal(v.keyDuplicates, 0);
+      assert.ok((v.lakeRows ?? 0) > 0, `${v.name} is empty`);
+    }
+    assert.deepEqual(
+      result.lake.verdicts.filter((v) => v.status === "SOURCE_MISSING").map((v) => v.name),
+      [SMALL.plan.droppedTable],
+    );
+  });
+
+  it("checked the lake against the source after every run that loaded tables", () => {
+    const loadingRuns = result.lake.runs.filter((r) => r.tables.some((t) => t.status === "LOADED"));
+    assert.equal(result.lake.runChecks.length, loadingRuns.length);
+    for (const check of result.lake.runChecks) {
+      assert.ok(check.verdicts.length > 0);
+      for (const v of check.verdicts) assert.equal(v.status, "EQUAL", `after ${check.run}: ${v.name} ${JSON.stringify(v)}`);
+    }
+  });
+
+  it("skips the tables a long daily run holds when a 15-minute run fires during it, and loads them once", () => {
+    const overlap = run("D2 06:00 every_15_min");
+    const daily = run("D2 01:30 daily");
+    const skipped = overlap.tables.filter((t) => t.status === "SKIPPED_LEASED");
+    assert.ok(skipped.length > 0, "the overlapping run skipped nothing");
+    for (const t of skipped) {
+      assert.match(t.detail, new RegExp(daily.runId));
+      assert.ok(
+        daily.tables.some((d) => d.table === t.table && d.status === "LOADED"),
+        `${t.table} not loaded by the daily run`,
+      );
+    }
+    // Every 15-minute table was either loaded by the overlapping run or skipped as leased: none twice, none lost.
+    const quarterTables = ["customer", "customer_address", "stock_movement", "sales_promotion"];
+    assert.deepEqual(overlap.tables.map((t) => t.table).sort(), quarterTables.sort());
+    assert.ok(overlap.tables.every((t) => t.status === "LOADED" || t.status === "SKIPPED_LEASED"));
+  });
+
+  it("crawls only new or changed tables, and only those", () => {
+    const first = run("D1 01:30 daily");
+    assert.deepEqual(first.crawl.started.flatMap((c) => c.tables).sort(), [...SMALL.tables!].sort());
+    const quarter = run("D1 08:00 every_15_min");
+    assert.deepEqual(quarter.crawl.started.flatMap((c) => c.tables).sort(), ["customer", "sales_promotion"]);
+    assert.equal(run("D2 01:30 daily").crawl.started.length, 0);
+    assert.equal(run("D2 06:15 every_15_min").crawl.started.length, 0);
+  });
+
+  it("skips the unchanged snapshot table and applies the changed one's deletes", () => {
+    const daily = run("D2 01:30 daily");
+    assert.equal(daily.tables.find((t) => t.table === SMALL.plan.unchangedSnapshot)?.status, "UNCHANGED");
+    const changed = daily.tables.find((t) => t.table === SMALL.plan.changedSnapshot);
+    assert.equal(changed?.status, "LOADED");
+    assert.ok((changed?.rowsDeleted ?? 0) >= SMALL.plan.deletes);
+  });
+
+  it("alerts on the table dropped at the source while the others load", () => {
+    const daily = run("D2 01:30 daily");
+    const failed = daily.tables.find((t) => t.table === SMALL.plan.droppedTable);
+    assert.equal(failed?.status, "FAILED");
+    assert.match(failed?.detail ?? "", /does not exist/);
+    assert.equal(daily.alerts.length, 1);
+    assert.match(daily.alerts[0] ?? "", new RegExp(SMALL.plan.droppedTable));
+    assert.ok(daily.tables.filter((t) => t.status === "LOADED").length >= 6);
+  });
+
+  it("the baseline duplicates rows, crawls more tables and loses the onboarded table's changes", () => {
+    assert.ok(result.baseline);
+    const lake = figures(result.lake);
+    const base = figures(result.baseline);
+    assert.equal(lake.duplicateRows, 0);
+    assert.ok(base.duplicateRows > 0, `baseline duplicates: ${base.duplicateRows}`);
+    assert.ok(base.tablesCrawled > lake.tablesCrawled, `tables crawled: baseline ${base.tablesCrawled}, lake ${lake.tablesCrawled}`);
+    assert.ok(base.crawlsStarted >= base.runs, "the baseline crawls on every run");
+    // customer% also selects customer_address and customer_contact into the 15-minute workflow.
+    const quarter = result.baseline.runs.find((r) => r.label === "D1 08:00 every_15_min");
+    assert.ok(quarter?.tables.some((t) => t.table === "customer_contact"));
+  });
+});
