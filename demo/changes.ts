@@ -150,4 +150,9 @@ export class SourceEditor {
     await this.conn.query(`DROP TABLE ${this.q(name)}`);
     this.lastChangeAt = Date.now();
   }
+
+  /** Closes the editor's source connection (an open one keeps the process alive). */
+  async close(): Promise<void> {
+    await this.conn.end();
+  }
 }

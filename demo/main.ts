@@ -94,38 +94,42 @@ async function playMode(
   tablesYamlCopy(tablesFile, o.profile.tables);
   const model = loadTablesYaml(tablesFile);
   const conn = await connect(localServer(process.env));
-  const pipeline: Pipeline =
-    mode === "lake"
-      ? await LakePipeline.create(settings, aws, model, tablesFile, print)
-      : await BaselinePipeline.create(settings, aws, conn, model, print);
-  const runChecks: RunCheck[] = [];
-  const onRun = async (run: RunReport): Promise<void> => {
-    for (const line of runText(run)) print(line);
-    if (!(o.verifyEachRun && mode === "lake")) return;
-    const loaded = new Set(run.tables.filter((t) => t.status === "LOADED" || t.status === "UNCHANGED").map((t) => t.table));
-    const targets = pipeline.verifyTargets().filter((t) => loaded.has(t.name));
-    if (targets.length === 0) return;
-    const verdicts = await verifyLake(settings, pipeline.sparkProperties, targets, `after-${runChecks.length + 1}`, () => undefined);
-    runChecks.push({ run: run.label, verdicts });
-    print(
-      `   check after the run: ${verdicts.filter((v) => v.status === "EQUAL").length}/${verdicts.length} loaded tables equal their source`,
+  try {
+    const pipeline: Pipeline =
+      mode === "lake"
+        ? await LakePipeline.create(settings, aws, model, tablesFile, print)
+        : await BaselinePipeline.create(settings, aws, conn, model, print);
+    const runChecks: RunCheck[] = [];
+    const onRun = async (run: RunReport): Promise<void> => {
+      for (const line of runText(run)) print(line);
+      if (!(o.verifyEachRun && mode === "lake")) return;
+      const loaded = new Set(run.tables.filter((t) => t.status === "LOADED" || t.status === "UNCHANGED").map((t) => t.table));
+      const targets = pipeline.verifyTargets().filter((t) => loaded.has(t.name));
+      if (targets.length === 0) return;
+      const verdicts = await verifyLake(settings, pipeline.sparkProperties, targets, `after-${runChecks.length + 1}`, () => undefined);
+      runChecks.push({ run: run.label, verdicts });
+      print(
+        `   check after the run: ${verdicts.filter((v) => v.status === "EQUAL").length}/${verdicts.length} loaded tables equal their source`,
+      );
+    };
+    const day = await new Day(pipeline, editor, o.profile.plan, tablesFile, { print, onRun }).play();
+    const wallMs = day.runs.reduce((n, r) => n + (r.endedAt - r.startedAt), 0);
+    print(`\nverifying ${mode} against the source (row-by-row hash compare under Spark)`);
+    const lakeTargets = loadTablesYaml(tablesFile)
+      .tables.filter((t) => t.enabled)
+      .map((t) => t.source);
+    const targets: VerifyTarget[] = pipeline instanceof BaselinePipeline ? pipeline.loadedTargets(lakeTargets) : pipeline.verifyTargets();
+    const verdicts = await verifyLake(settings, pipeline.sparkProperties, targets, mode, print);
+    for (const line of verdictText(verdicts)) print(line);
+    const enabled = new Set(model.tables.filter((t) => t.enabled).map((t) => t.name));
+    const outOfScope = [...new Set(day.runs.flatMap((r) => r.tables.map((t) => t.table)))].filter(
+      (t) => !enabled.has(t) && t !== o.profile.plan.newTable.name,
     );
-  };
-  const day = await new Day(pipeline, editor, o.profile.plan, tablesFile, { print, onRun }).play();
-  const wallMs = day.runs.reduce((n, r) => n + (r.endedAt - r.startedAt), 0);
-  print(`\nverifying ${mode} against the source (row-by-row hash compare under Spark)`);
-  const lakeTargets = loadTablesYaml(tablesFile)
-    .tables.filter((t) => t.enabled)
-    .map((t) => t.source);
-  const targets: VerifyTarget[] = pipeline instanceof BaselinePipeline ? pipeline.loadedTargets(lakeTargets) : pipeline.verifyTargets();
-  const verdicts = await verifyLake(settings, pipeline.sparkProperties, targets, mode, print);
-  for (const line of verdictText(verdicts)) print(line);
-  const enabled = new Set(model.tables.filter((t) => t.enabled).map((t) => t.name));
-  const outOfScope = [...new Set(day.runs.flatMap((r) => r.tables.map((t) => t.table)))].filter(
-    (t) => !enabled.has(t) && t !== o.profile.plan.newTable.name,
-  );
-  await conn.end();
-  return { summary: { mode, runs: day.runs, verdicts, wallMs, outOfScope }, day, runChecks, pipeline };
+    return { summary: { mode, runs: day.runs, verdicts, wallMs, outOfScope }, day, runChecks, pipeline };
+  } finally {
+    await editor.close();
+    await conn.end();
+  }
 }
 
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {

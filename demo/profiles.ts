@@ -54,31 +54,25 @@ export const FULL: Profile = {
   },
 };
 
+/** The small data set: prefix-sharing customer tables, every strategy, a snapshot left unchanged, one to drop. */
+const SMALL_TABLES = [
+  "customer",
+  "customer_address",
+  "customer_contact",
+  "stock_movement",
+  "gl_journal",
+  "currency_rate",
+  "tax_code",
+  "quality_inspection",
+] as const;
+
 export const SMALL: Profile = {
   name: "small",
-  tables: [
-    "customer",
-    "customer_address",
-    "customer_contact",
-    "stock_movement",
-    "gl_journal",
-    "currency_rate",
-    "tax_code",
-    "quality_inspection",
-  ],
+  tables: SMALL_TABLES,
   seed: {
     defaultRows: 300,
     rows: { stock_movement: 600 },
-    tables: [
-      "customer",
-      "customer_address",
-      "customer_contact",
-      "stock_movement",
-      "gl_journal",
-      "currency_rate",
-      "tax_code",
-      "quality_inspection",
-    ],
+    tables: SMALL_TABLES,
     repeatShareWithoutKey: 0.02,
   },
   plan: {
