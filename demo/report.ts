@@ -72,6 +72,7 @@ export interface Figures {
   readonly rowsNotInSource: number;
   readonly rowsMissing: number;
   readonly tablesEqual: string;
+  readonly runsCrawling: number;
   readonly crawlsStarted: number;
   readonly tablesCrawled: number;
   readonly rowsRead: number;
@@ -87,6 +88,7 @@ export function figures(m: ModeSummary): Figures {
     rowsNotInSource: m.verdicts.reduce((n, v) => n + (v.extra ?? 0), 0),
     rowsMissing: m.verdicts.reduce((n, v) => n + (v.missing ?? 0), 0),
     tablesEqual: `${checked.filter((v) => v.status === "EQUAL").length}/${checked.length}`,
+    runsCrawling: m.runs.filter((r) => r.crawl.started.length > 0).length,
     crawlsStarted: m.runs.reduce((n, r) => n + r.crawl.started.length, 0),
     tablesCrawled: m.runs.reduce((n, r) => n + r.crawl.started.reduce((k, c) => k + c.tables.length, 0), 0),
     rowsRead: m.runs.reduce((n, r) => n + totals(r.tables).read, 0),
@@ -101,7 +103,8 @@ export const FIGURE_LABELS: Readonly<Record<keyof Figures, string>> = {
   rowsNotInSource: "lake rows not in the source (stale or repeated)",
   rowsMissing: "source rows missing from the lake",
   tablesEqual: "tables equal to their source",
-  crawlsStarted: "crawls started",
+  runsCrawling: "runs that started a crawl",
+  crawlsStarted: "crawls started (one per crawler and run)",
   tablesCrawled: "tables crawled",
   rowsRead: "rows read from the source",
   wallTime: "wall time of the day's runs",

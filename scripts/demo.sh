@@ -18,4 +18,7 @@ scripts/mariadb.sh >/dev/null
 export MOTO_PORT="${MOTO_PORT:-5059}"
 scripts/moto-server.sh start >/dev/null
 export DEMO_MOTO_URL="http://127.0.0.1:$MOTO_PORT"
+# This machine's Node is 20; the SDK warns about its own future support on every start. The
+# Lambda runs on nodejs22.x, so the warning says nothing about what ships.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 exec npx ts-node --transpile-only demo/main.ts "$@"
