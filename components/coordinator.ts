@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { isValidTimeZone } from "../model";
 import { policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
 import { METRIC_NAMESPACE as COORDINATOR_METRIC_NAMESPACE } from "../handlers/coordinator/core/metrics";
 import { bundleHandler } from "./lambdaBundle";
@@ -35,6 +36,8 @@ export interface CoordinatorArgs {
   /** LF-tag key the coordinator associates with PII columns. */
   readonly piiTagKey: string;
   readonly alertEmail?: string;
+  /** IANA zone the source's DATETIME wall times are in (stack config lake:source.timeZone): SOURCE_TIME_ZONE. */
+  readonly sourceTimeZone: string;
   readonly accountId: pulumi.Input<string>;
   readonly region: pulumi.Input<string>;
   /** Resources the coordinator's Lake Formation grant waits for (DataLakeSettings, the pii LF-tag). */
@@ -55,6 +58,9 @@ export class Coordinator extends pulumi.ComponentResource {
     super("lake:runtime:Coordinator", name, {}, opts);
     const parent = { parent: this };
     const { storage, accountId, region } = args;
+    if (!isValidTimeZone(args.sourceTimeZone)) {
+      throw new Error(`Coordinator ${name}: sourceTimeZone "${args.sourceTimeZone}" is not an IANA Area/Location time zone or "UTC"`);
+    }
     if (args.leaseSeconds <= args.longestJobTimeoutMinutes * 60) {
       throw new Error(
         `Coordinator ${name}: leaseSeconds (${args.leaseSeconds}) must be longer than the longest job timeout (${args.longestJobTimeoutMinutes} min), or a slow run could lose its tables to another`,
@@ -209,6 +215,7 @@ export class Coordinator extends pulumi.ComponentResource {
             CRAWLERS: JSON.stringify(args.crawlers),
             ALERT_TOPIC_ARN: this.alertTopic.arn,
             LEASE_SECONDS: String(args.leaseSeconds),
+            SOURCE_TIME_ZONE: args.sourceTimeZone,
             TABLES_FILE: "tables.yaml",
           },
         },

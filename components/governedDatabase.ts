@@ -23,8 +23,12 @@ export interface GovernedDatabaseArgs {
   readonly ingestJobRoleArn: pulumi.Input<string>;
   readonly crawlerRoleArn: pulumi.Input<string>;
   readonly coordinatorRoleArn: pulumi.Input<string>;
-  /** Resources every grant waits for (the account's DataLakeSettings, when this stack owns them). */
-  readonly grantsDependOn?: pulumi.Input<pulumi.Resource>[];
+  /**
+   * The account's DataLakeSettings (when this stack owns them): the databases, the location
+   * registrations and every grant wait for them, so no database is created while the old
+   * defaults (an IAMAllowedPrincipals grant on new databases and tables) still apply.
+   */
+  readonly settingsDependOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class GovernedDatabase extends pulumi.ComponentResource {
@@ -35,7 +39,7 @@ export class GovernedDatabase extends pulumi.ComponentResource {
 
   constructor(name: string, args: GovernedDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lake:governance:GovernedDatabase", name, {}, opts);
-    const parent = { parent: this };
+    const afterSettings: pulumi.CustomResourceOptions = { parent: this, dependsOn: args.settingsDependOn ?? [] };
     const { domain, storage, governanceTags } = args;
     const domainPrefix = rawDomainPrefix(domain.name);
     const rawLocation = pulumi.interpolate`s3://${storage.buckets.raw.name}/${domainPrefix}`;
@@ -53,7 +57,7 @@ export class GovernedDatabase extends pulumi.ComponentResource {
           parameters: { owner: domain.owner, domain: domain.name, zone },
           tags: args.tags,
         },
-        parent,
+        afterSettings,
       );
     this.fullDatabase = database("full", warehouseLocation);
     this.rawDatabase = database("raw", rawLocation);
@@ -84,7 +88,7 @@ export class GovernedDatabase extends pulumi.ComponentResource {
           useServiceLinkedRole: false,
           hybridAccessEnabled: false,
         },
-        parent,
+        afterSettings,
       ),
       full: new aws.lakeformation.Resource(
         `${name}-warehouse-location`,
@@ -94,13 +98,13 @@ export class GovernedDatabase extends pulumi.ComponentResource {
           useServiceLinkedRole: false,
           hybridAccessEnabled: false,
         },
-        parent,
+        afterSettings,
       ),
     };
 
     const grantOpts = (extra: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({
       parent: this,
-      dependsOn: [...(args.grantsDependOn ?? []), ...extra],
+      dependsOn: [...(args.settingsDependOn ?? []), ...extra],
     });
     const grant = (
       suffix: string,

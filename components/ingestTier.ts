@@ -52,7 +52,12 @@ export interface IngestTierArgs {
 
 export const DEFAULT_GLUE_VERSION = "5.1";
 
-/** Spark settings that make the Glue Data Catalog an Iceberg catalog (Glue's --conf takes one chained value). */
+/**
+ * Spark settings of the job: the Glue Data Catalog as an Iceberg catalog, and a UTC Spark session.
+ * The JVM default zone is left to Glue (UTC on its workers; the job checks it at start): setting
+ * spark.*.extraJavaOptions through --conf would replace the Java options Glue sets itself.
+ * Glue's --conf takes one value, further settings chained with " --conf "; no value may contain a space.
+ */
 export function icebergSparkConf(catalog: string, warehouseUri: string): string {
   const c = `spark.sql.catalog.${catalog}`;
   return [

@@ -47,7 +47,11 @@ export class LakeStorage extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
         // The account administers the key through IAM; CloudWatch Logs may use it for Glue's
-        // encrypted continuous logs, scoped to this account's log groups.
+        // encrypted continuous logs, scoped to this account's log groups; CloudWatch alarms may
+        // use it to publish to the alert topic (SNS encrypted with this key), scoped to this
+        // account's alarms. Nothing else publishes to the topic as a service: the EventBridge
+        // rules and the Scheduler schedules target the coordinator Lambda, and the Lambda
+        // publishes with its own role (IAM, through AccountAdministers).
         policy: policyDocument([
           {
             Sid: "AccountAdministers",
@@ -66,6 +70,17 @@ export class LakeStorage extends pulumi.ComponentResource {
               ArnLike: {
                 "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${region.region}:${account.accountId}:*`,
               },
+            },
+          },
+          {
+            Sid: "CloudWatchAlarmsPublishToAlertTopic",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: {
+              StringEquals: { "aws:SourceAccount": account.accountId },
+              ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:cloudwatch:${region.region}:${account.accountId}:alarm:*` },
             },
           },
         ]),

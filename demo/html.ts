@@ -46,7 +46,7 @@ function crawls(runs: readonly RunReport[]): string {
       : `skipped: ${esc(r.crawl.skipped ?? "")}`;
     const sum = totals(r.tables);
     const alerts = r.alerts.map((a) => esc(a.split("\n")[0] ?? "")).join("<br>");
-    return `<tr><td>${esc(r.label)}</td><td>${r.jobState}</td><td>${sum.read}</td><td>${what}</td><td>${alerts}</td></tr>`;
+    return `<tr><td>${esc(r.label)}</td><td>${r.jobState}</td><td>${sum.read}</td><td class="text">${what}</td><td class="text">${alerts}</td></tr>`;
   });
   return `<table class="grid"><tr><th>run</th><th>job</th><th>rows read</th><th>crawler decision</th><th>alerts</th></tr>${rows.join("")}</table>`;
 }
@@ -74,7 +74,7 @@ export function htmlReport(modes: readonly ModeSummary[], notes: readonly string
   );
   return `<!doctype html><html><head><meta charset="utf-8"><title>governed-lake demo day</title><style>
 body{font-family:system-ui,sans-serif;margin:2em;color:#222}table.grid{border-collapse:collapse;font-size:12px;margin-bottom:1.5em}
-.grid td,.grid th{border:1px solid #ccc;padding:3px 6px;text-align:right}.grid td:first-child{text-align:left}
+.grid td,.grid th{border:1px solid #ccc;padding:3px 6px;text-align:right}.grid td:first-child,.grid td.text{text-align:left}
 td.loaded{background:#e8f5e9}td.unchanged{background:#f5f5f5}td.failed,tr.different td,tr.lake_missing td{background:#ffebee}
 td.skipped_leased{background:#fff8e1}tr.equal td:nth-child(2){color:#2e7d32}</style></head><body>
 <h1>governed-lake: a day of the lake</h1><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>

@@ -91,7 +91,11 @@ export function jdbcUrl(location: SourceLocation): string {
     case "sqlserver":
       return `jdbc:sqlserver://${host}:${port};databaseName=${database};encrypt=${tls ? "true" : "false"}`;
     case "oracle":
-      return `jdbc:oracle:thin:@//${host}:${port}/${database}`;
+      // Thin driver EZConnect: tcps:// is TLS; ssl_server_dn_match makes the driver check the
+      // server certificate against the host, as verify-full does for the other engines.
+      return tls
+        ? `jdbc:oracle:thin:@tcps://${host}:${port}/${database}?ssl_server_dn_match=true`
+        : `jdbc:oracle:thin:@//${host}:${port}/${database}`;
   }
 }
 

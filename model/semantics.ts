@@ -6,6 +6,7 @@
 import { CronError, firesEveryDay, firesOnWeekends, firesPerActiveHour, parseCron, weekdaysFired, weekdayName } from "./cron";
 import { lakeNameProblem, sourceNameProblem } from "./identifiers";
 import { closest, type RawIssue } from "./schemaCheck";
+import { isValidTimeZone } from "./timeZone";
 import type { PathSegment } from "./yamlSource";
 
 export interface SemanticOptions {
@@ -28,14 +29,7 @@ function unknownRef(kind: string, value: string, known: readonly string[]): { me
   };
 }
 
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone.includes("/") || zone === "UTC";
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone };
 
 function checkTiers(tiers: Dict, report: (issue: RawIssue) => void): void {
   const catchAll: string[] = [];

@@ -300,16 +300,20 @@ export const lfNoGrantsToAdmins: StackValidationPolicy = {
 export const lfGrantsDependOnSettings: StackValidationPolicy = {
   name: "lakeformation-grants-depend-on-settings",
   description:
-    "When the stack owns DataLakeSettings (one stack per account does), every Lake Formation grant depends on it, " +
-    "directly or through its dependencies, so grants are never made before the admin list and defaults are set.",
+    "When the stack owns DataLakeSettings (one stack per account does), every Lake Formation grant, every Glue " +
+    "catalog database and every Lake Formation location registration depends on it, directly or through its " +
+    "dependencies: none is made before the admin list and the empty default permissions are set (a database " +
+    "created earlier would get the IAMAllowedPrincipals default grant).",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const settings = args.resources.filter((r) => r.isType(aws.lakeformation.DataLakeSettings));
-    const grants = args.resources.filter((r) => r.isType(aws.lakeformation.Permissions));
-    if (settings.length === 0 || grants.length === 0) {
-      return args.notApplicable("Needs both DataLakeSettings and Permissions in the stack");
+    const governed = args.resources.filter(
+      (r) => r.isType(aws.lakeformation.Permissions) || r.isType(aws.glue.CatalogDatabase) || r.isType(aws.lakeformation.Resource),
+    );
+    if (settings.length === 0 || governed.length === 0) {
+      return args.notApplicable("Needs DataLakeSettings and Permissions, CatalogDatabase or Resource in the stack");
     }
-    for (const g of grants) {
+    for (const g of governed) {
       const deps = transitiveDependencyUrns(g);
       if (!settings.some((s) => deps.has(s.urn))) {
         report(`${label(g)}: does not depend on ${settings.map(label).join(" or ")}; add it to dependsOn.`, g.urn);

@@ -2,20 +2,12 @@
 
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, type StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { isValidTimeZone } from "../model/timeZone";
 import { label, presence, read, show, validateResourceOfTypes } from "./util";
 
-/** True for an IANA time zone name this Node.js knows (e.g. "Europe/Berlin"). */
-export function isValidTimeZone(tz: string): boolean {
-  if (tz.trim() === "") {
-    return false;
-  }
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+// The same time-zone rule as tables.yaml and the stack config (Area/Location or UTC; no "EST"):
+// model/timeZone.ts has no imports, so the pack stays free of the rest of the model.
+export { isValidTimeZone };
 
 const RATE_UNITS = ["minute", "hour", "day"];
 
@@ -54,9 +46,10 @@ export function scheduleExpressionProblem(expr: string): string | undefined {
 export const schedulerTimezone: ResourceValidationPolicy = {
   name: "scheduler-timezone",
   description:
-    "EventBridge Scheduler schedules run in the business time zone: scheduleExpressionTimezone is a valid IANA " +
-    "zone (so workday 15-minute tiers follow local time and daylight saving), and scheduleExpression is a " +
-    "recurring cron(...) or rate(...) expression.",
+    "EventBridge Scheduler schedules run in the business time zone: scheduleExpressionTimezone is an IANA " +
+    'Area/Location zone or "UTC", the rule tables.yaml follows (no abbreviation such as "EST"), so workday ' +
+    "15-minute tiers follow local time and daylight saving; and scheduleExpression is a recurring cron(...) or " +
+    "rate(...) expression.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.scheduler.Schedule, (schedule, args, report) => {
     const who = label(args);
@@ -65,7 +58,9 @@ export const schedulerTimezone: ResourceValidationPolicy = {
       if (tz.value === undefined || tz.value === "") {
         report(`${who}: scheduleExpressionTimezone is unset (it would default to UTC); set the business time zone, e.g. "Europe/Berlin".`);
       } else if (!isValidTimeZone(tz.value)) {
-        report(`${who}: scheduleExpressionTimezone ${show(tz.value)} is not a valid IANA time zone.`);
+        report(
+          `${who}: scheduleExpressionTimezone ${show(tz.value)} is not a valid IANA time zone (an Area/Location name such as "Europe/Berlin", or "UTC").`,
+        );
       }
     }
     const expr = read(() => schedule.scheduleExpression);

@@ -3,9 +3,10 @@
  * errors that name the config key. Pulumi.<stack>.yaml holds every one of them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_PORTS, isSourceEngine, isValidTimeZone, type SourceLocation } from "../model";
+import { DEFAULT_PORTS, firesPerActiveHour, isSourceEngine, isValidTimeZone, type SourceLocation, type TierSpec } from "../model";
 import type { TierJobSettings } from "../components/ingestTier";
 import type { SourceNetwork } from "../components/sourceConnection";
+import { MIN_GLUE_VERSION, MIN_GLUE_WORKERS } from "../policies/conventions";
 
 export interface LakeStackConfig {
   /** Short name of the lake; prefixes physical names. */
@@ -14,7 +15,11 @@ export interface LakeStackConfig {
   readonly region: string;
   readonly businessTimeZone: string;
   readonly tablesFile: string;
-  readonly source: SourceLocation & { readonly secretId: string };
+  readonly source: SourceLocation & {
+    readonly secretId: string;
+    /** IANA zone the source's DATETIME wall times are in (lake:source.timeZone, default UTC). */
+    readonly timeZone: string;
+  };
   readonly network: SourceNetwork;
   readonly lakeFormation: {
     /** This stack owns the account's DataLakeSettings (one stack per account does). */
@@ -42,6 +47,127 @@ const IAM_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
 type Dict = Record<string, unknown>;
 const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Worker types of a Glue Spark ETL job (glueetl) on Glue 5. */
+export const GLUE_SPARK_WORKER_TYPES: readonly string[] = [
+  "G.1X",
+  "G.2X",
+  "G.4X",
+  "G.8X",
+  "G.12X",
+  "G.16X",
+  "R.1X",
+  "R.2X",
+  "R.4X",
+  "R.8X",
+];
+/** Worker types Glue has but a Spark ETL job cannot use, and why. */
+const OTHER_WORKER_TYPES: Readonly<Record<string, string>> = {
+  "G.025X": "is for Glue streaming jobs only",
+  "Z.2X": "is for Glue Ray jobs only",
+  Standard: "is a legacy worker type that Glue 2.0 and later do not run",
+};
+/** Flex execution runs on these worker types only. */
+export const GLUE_FLEX_WORKER_TYPES: readonly string[] = ["G.1X", "G.2X"];
+/** Glue's longest job timeout (48 hours). */
+export const MAX_GLUE_TIMEOUT_MINUTES = 2880;
+const JOB_SETTING_KEYS = ["glueVersion", "workerType", "numberOfWorkers", "timeoutMinutes", "flex", "maxConcurrentRuns"] as const;
+const DEFAULT_WORKER_TYPE = "G.1X";
+
+/** "5.1" -> [5, 1]; undefined unless the text is <major>.<minor>. */
+function glueVersionParts(v: string): [number, number] | undefined {
+  const m = /^(\d+)\.(\d+)$/.exec(v);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+function glueVersionAtLeast(v: [number, number], min: [number, number]): boolean {
+  return v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
+}
+
+const isWholeNumber = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+
+/**
+ * Checks one block of Glue job settings (lake:glue.defaults or lake:glue.tiers.<tier>) field by
+ * field, naming the stack file key of every problem, and returns the settings it holds.
+ */
+function readJobSettings(raw: Dict, key: string, problems: string[]): TierJobSettings {
+  const known: readonly string[] = JOB_SETTING_KEYS;
+  for (const field of Object.keys(raw)) {
+    if (!known.includes(field)) problems.push(`${key}.${field} is not a Glue job setting (known: ${known.join(", ")})`);
+  }
+  const { glueVersion, workerType, numberOfWorkers, timeoutMinutes, flex, maxConcurrentRuns } = raw;
+  const settings: { -readonly [K in keyof TierJobSettings]: TierJobSettings[K] } = {};
+  if (glueVersion !== undefined) {
+    const parts = typeof glueVersion === "string" ? glueVersionParts(glueVersion) : undefined;
+    const min = glueVersionParts(MIN_GLUE_VERSION) as [number, number];
+    if (parts === undefined)
+      problems.push(`${key}.glueVersion must be a string like "5.1" (quoted in the stack file), got ${JSON.stringify(glueVersion)}`);
+    else if (!glueVersionAtLeast(parts, min))
+      problems.push(`${key}.glueVersion must be "${MIN_GLUE_VERSION}" or later (Spark 3.5, Iceberg), got "${String(glueVersion)}"`);
+    else settings.glueVersion = glueVersion as string;
+  }
+  if (workerType !== undefined) {
+    if (typeof workerType === "string" && GLUE_SPARK_WORKER_TYPES.includes(workerType)) settings.workerType = workerType;
+    else {
+      const why = typeof workerType === "string" ? OTHER_WORKER_TYPES[workerType] : undefined;
+      problems.push(
+        `${key}.workerType ${JSON.stringify(workerType)} ${why ?? "is not a Glue worker type"}: a Spark job takes one of ${GLUE_SPARK_WORKER_TYPES.join(", ")}`,
+      );
+    }
+  }
+  if (numberOfWorkers !== undefined) {
+    if (isWholeNumber(numberOfWorkers) && numberOfWorkers >= MIN_GLUE_WORKERS) settings.numberOfWorkers = numberOfWorkers;
+    else
+      problems.push(
+        `${key}.numberOfWorkers must be a whole number >= ${MIN_GLUE_WORKERS} (one driver and at least one executor), got ${JSON.stringify(numberOfWorkers)}`,
+      );
+  }
+  if (timeoutMinutes !== undefined) {
+    if (isWholeNumber(timeoutMinutes) && timeoutMinutes >= 1 && timeoutMinutes <= MAX_GLUE_TIMEOUT_MINUTES)
+      settings.timeoutMinutes = timeoutMinutes;
+    else
+      problems.push(
+        `${key}.timeoutMinutes must be a whole number of minutes from 1 to ${MAX_GLUE_TIMEOUT_MINUTES}, got ${JSON.stringify(timeoutMinutes)}`,
+      );
+  }
+  if (flex !== undefined) {
+    if (typeof flex === "boolean") settings.flex = flex;
+    else problems.push(`${key}.flex must be true or false, got ${JSON.stringify(flex)}`);
+  }
+  if (maxConcurrentRuns !== undefined) {
+    if (isWholeNumber(maxConcurrentRuns) && maxConcurrentRuns >= 1) settings.maxConcurrentRuns = maxConcurrentRuns;
+    else problems.push(`${key}.maxConcurrentRuns must be a whole number >= 1, got ${JSON.stringify(maxConcurrentRuns)}`);
+  }
+  return settings;
+}
+
+/** The stack file key a tier's effective setting comes from (the tier's own, else the defaults). */
+function settingKey(glue: LakeStackConfig["glue"], tier: string, field: keyof TierJobSettings): string {
+  return glue.tiers[tier]?.[field] !== undefined ? `lake:glue.tiers.${tier}.${field}` : `lake:glue.defaults.${field}`;
+}
+
+/**
+ * Checks lake:glue against the tiers tables.yaml declares: settings only for declared tiers, and
+ * no Flex on a tier that fires more than once an hour (a Flex run may wait minutes for capacity,
+ * which defeats a sub-hourly schedule). Throws StackConfigError naming the stack file keys.
+ */
+export function checkGlueSettingsForTiers(glue: LakeStackConfig["glue"], tiers: readonly TierSpec[], tablesFile: string): void {
+  const problems: string[] = [];
+  const unknown = Object.keys(glue.tiers).filter((t) => !tiers.some((tier) => tier.name === t));
+  if (unknown.length > 0) problems.push(`lake:glue.tiers names tiers that ${tablesFile} does not declare: ${unknown.join(", ")}`);
+  for (const tier of tiers) {
+    const flex = glue.tiers[tier.name]?.flex ?? glue.defaults.flex ?? false;
+    const perHour = firesPerActiveHour(tier.cron);
+    if (flex && perHour > 1) {
+      const key = settingKey(glue, tier.name, "flex");
+      problems.push(
+        `${key} is true, but tier ${tier.name} fires ${perHour} times an hour: a Flex run may wait minutes to start, ` +
+          `which defeats a sub-hourly tier (set lake:glue.tiers.${tier.name}.flex: false)`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new StackConfigError(problems);
+}
 
 export function readStackConfig(): LakeStackConfig {
   const lake = new pulumi.Config("lake");
@@ -84,6 +210,11 @@ export function readStackConfig(): LakeStackConfig {
   if (!host) problems.push("lake:source.host is required");
   if (!database) problems.push("lake:source.database is required");
   const port = typeof sourceRaw.port === "number" ? sourceRaw.port : isSourceEngine(engine) ? DEFAULT_PORTS[engine] : 0;
+  const sourceTimeZone = sourceRaw.timeZone ?? "UTC";
+  if (typeof sourceTimeZone !== "string" || !isValidTimeZone(sourceTimeZone))
+    problems.push(
+      `lake:source.timeZone ${JSON.stringify(sourceTimeZone)} is not an IANA time zone: use the Area/Location of the source's DATETIME wall times (e.g. "Europe/Berlin"), or "UTC"`,
+    );
 
   const networkRaw = lake.getObject<Dict>("network") ?? {};
   const securityGroupIds = Array.isArray(networkRaw.securityGroupIds)
@@ -113,13 +244,29 @@ export function readStackConfig(): LakeStackConfig {
   }
 
   const glueRaw = lake.getObject<Dict>("glue") ?? {};
-  const tiersRaw = isDict(glueRaw.tiers) ? glueRaw.tiers : {};
-  const tiers: Record<string, TierJobSettings> = {};
-  for (const [tier, settings] of Object.entries(tiersRaw)) {
-    if (!isDict(settings)) problems.push(`lake:glue.tiers.${tier} must be a mapping`);
-    else tiers[tier] = settings as TierJobSettings;
+  for (const field of Object.keys(glueRaw)) {
+    if (field !== "defaults" && field !== "tiers") problems.push(`lake:glue.${field} is not a setting (lake:glue has defaults and tiers)`);
   }
-  const defaults = isDict(glueRaw.defaults) ? (glueRaw.defaults as TierJobSettings) : {};
+  if (glueRaw.defaults !== undefined && !isDict(glueRaw.defaults)) problems.push("lake:glue.defaults must be a mapping");
+  if (glueRaw.tiers !== undefined && !isDict(glueRaw.tiers)) problems.push("lake:glue.tiers must be a mapping of tier name to settings");
+  const defaults = readJobSettings(isDict(glueRaw.defaults) ? glueRaw.defaults : {}, "lake:glue.defaults", problems);
+  const tiers: Record<string, TierJobSettings> = {};
+  for (const [tier, settings] of Object.entries(isDict(glueRaw.tiers) ? glueRaw.tiers : {})) {
+    if (!isDict(settings)) problems.push(`lake:glue.tiers.${tier} must be a mapping`);
+    else tiers[tier] = readJobSettings(settings, `lake:glue.tiers.${tier}`, problems);
+  }
+  // Flex runs on G.1X and G.2X only: check every combination a job can get (defaults alone, and each tier over them).
+  const glue = { defaults, tiers };
+  for (const tier of [undefined, ...Object.keys(tiers)]) {
+    const effective = { ...defaults, ...(tier === undefined ? {} : tiers[tier]) };
+    const workerType = effective.workerType ?? DEFAULT_WORKER_TYPE;
+    if (effective.flex === true && !GLUE_FLEX_WORKER_TYPES.includes(workerType)) {
+      const flexKey = tier === undefined ? "lake:glue.defaults.flex" : settingKey(glue, tier, "flex");
+      const typeKey = tier === undefined ? "lake:glue.defaults.workerType" : settingKey(glue, tier, "workerType");
+      const problem = `${flexKey} is true with ${typeKey} ${workerType}: Flex runs on ${GLUE_FLEX_WORKER_TYPES.join(" or ")} only`;
+      if (!problems.includes(problem)) problems.push(problem);
+    }
+  }
 
   if (problems.length > 0) throw new StackConfigError(problems);
   return {
@@ -136,12 +283,13 @@ export function readStackConfig(): LakeStackConfig {
       schema: str(sourceRaw, "schema"),
       requireTls: sourceRaw.requireTls !== false,
       secretId: secretId as string,
+      timeZone: sourceTimeZone as string,
     },
     network: { subnetId: networkRaw.subnetId as string, availabilityZone: networkRaw.availabilityZone as string, securityGroupIds },
     lakeFormation: { manageSettings, admins, tagKeyPrefix: str(lfRaw, "tagKeyPrefix") ?? "" },
     rolePrincipals,
     alerts: { email: str(lake.getObject<Dict>("alerts") ?? {}, "email") },
-    glue: { tiers, defaults },
+    glue,
     leaseMarginMinutes: lake.getNumber("leaseMarginMinutes") ?? 30,
     forceDestroy: lake.getBoolean("forceDestroy") ?? false,
   };

@@ -20,7 +20,7 @@ import { RoleGrant } from "../components/roleGrant";
 import { ServiceRoles } from "../components/serviceRoles";
 import { SourceConnection } from "../components/sourceConnection";
 import { defaultSchema, tierTimeZone, type LakeModel } from "../model";
-import type { LakeStackConfig } from "./config";
+import { checkGlueSettingsForTiers, type LakeStackConfig } from "./config";
 import { INGEST_CODE } from "./ingestCodePaths";
 
 export interface LakeOutputs {
@@ -54,10 +54,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
       `${model.file}: access rules name roles without a principal in lake:rolePrincipals: ${unmapped.map((r) => r.role).join(", ")}`,
     );
   }
-  const unknownTierSettings = Object.keys(config.glue.tiers).filter((t) => !model.tiers.some((tier) => tier.name === t));
-  if (unknownTierSettings.length > 0) {
-    throw new Error(`lake:glue.tiers names tiers that ${model.file} does not declare: ${unknownTierSettings.join(", ")}`);
-  }
+  checkGlueSettingsForTiers(config.glue, model.tiers, model.file);
 
   const account = aws.getCallerIdentityOutput({});
   const accountId = account.accountId;
@@ -95,6 +92,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     piiTagKey: governanceTags.piiKey,
     grantsDependOn: [...grantsDependOn, governanceTags.piiTag],
     alertEmail: config.alerts.email,
+    sourceTimeZone: config.source.timeZone,
     accountId,
     region,
     environment: {
@@ -140,7 +138,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
       ingestJobRoleArn: roles.ingestJobRole.arn,
       crawlerRoleArn: roles.crawlerRole.arn,
       coordinatorRoleArn: coordinator.role.arn,
-      grantsDependOn,
+      settingsDependOn: grantsDependOn,
     });
     databaseResources.push(db);
     databases[domain.name] = { full: db.fullDatabaseName, raw: db.rawDatabaseName };

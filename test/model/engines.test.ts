@@ -24,7 +24,10 @@ describe("source engines", () => {
       jdbcUrl({ engine: "sqlserver", host: "h", port: 1433, database: "erp" }),
       "jdbc:sqlserver://h:1433;databaseName=erp;encrypt=true",
     );
-    assert.equal(jdbcUrl({ engine: "oracle", host: "h", port: 1521, database: "ERP" }), "jdbc:oracle:thin:@//h:1521/ERP");
+    assert.equal(
+      jdbcUrl({ engine: "oracle", host: "h", port: 1521, database: "ERP" }),
+      "jdbc:oracle:thin:@tcps://h:1521/ERP?ssl_server_dn_match=true",
+    );
     assert.match(
       jdbcUrl({ engine: "mysql", host: "h", port: 3306, database: "erp" }),
       /^jdbc:mysql:\/\/h:3306\/erp\?connectionTimeZone=UTC/,
@@ -40,10 +43,22 @@ describe("source engines", () => {
     assert.equal(qualifiedTableName({ ...mariadb, engine: "postgresql" }, "customer"), '"public"."customer"');
   });
 
+  it("uses TLS to Oracle (tcps, server certificate checked against the host) unless requireTls is false", () => {
+    const oracle: SourceLocation = { engine: "oracle", host: "ora.example", port: 2484, database: "ERPPDB", schema: "ERP" };
+    assert.equal(jdbcUrl(oracle), "jdbc:oracle:thin:@tcps://ora.example:2484/ERPPDB?ssl_server_dn_match=true");
+    assert.equal(jdbcUrl({ ...oracle, requireTls: true }), "jdbc:oracle:thin:@tcps://ora.example:2484/ERPPDB?ssl_server_dn_match=true");
+    assert.equal(jdbcUrl({ ...oracle, requireTls: false }), "jdbc:oracle:thin:@//ora.example:2484/ERPPDB");
+  });
+
   it("never turns a name into a pattern: customer and customer_address stay distinct", () => {
-    const a = qualifiedTableName(mariadb, "customer");
-    const b = qualifiedTableName(mariadb, "customer_address");
-    assert.ok(!b.startsWith(a.slice(0, -1) + "`"), "quoted names must close before the next character");
-    assert.ok(!a.includes("%") && !a.includes("*"));
+    // Exact quoted names: a prefix is never a pattern, and the quote closes the name.
+    assert.equal(qualifiedTableName(mariadb, "customer"), "`erp`.`customer`");
+    assert.equal(qualifiedTableName(mariadb, "customer_address"), "`erp`.`customer_address`");
+    // LIKE and glob characters stay literal characters of the name.
+    assert.equal(qualifiedTableName(mariadb, "customer%"), "`erp`.`customer%`");
+    assert.equal(qualifiedTableName(mariadb, "cust_mer*"), "`erp`.`cust_mer*`");
+    assert.equal(qualifiedTableName({ ...mariadb, engine: "postgresql" }, "customer"), '"public"."customer"');
+    assert.equal(qualifiedTableName({ ...mariadb, engine: "sqlserver" }, "customer_address"), "[dbo].[customer_address]");
+    assert.equal(qualifiedTableName({ ...mariadb, engine: "oracle", schema: "ERP" }, "Customer"), '"ERP"."Customer"');
   });
 });

@@ -219,6 +219,17 @@ describe("tables.yaml validation", () => {
     assert.match(issue.message, /not an IANA time zone/);
   });
 
+  it("refuses zone abbreviations the runtime knows (EST, CET) and accepts Area/Location or UTC", () => {
+    for (const zone of ["EST", "CET"]) {
+      const text = edit(VALID, "timezone: Europe/Berlin", `timezone: ${zone}`);
+      const issue = only(issuesOf(text), (i) => i.field === "tiers.daily.timezone");
+      assert.equal(issue.message, `"${zone}" is not an IANA time zone`);
+    }
+    for (const zone of ["UTC", "America/New_York"]) {
+      assert.deepEqual(checkTablesYaml(edit(VALID, "timezone: Europe/Berlin", `timezone: ${zone}`), FILE).issues, [], zone);
+    }
+  });
+
   it("reports a 15-minute tier that would run on weekends", () => {
     const text = edit(VALID, "cron(0/15 6-19 ? * MON-FRI *)", "cron(0/15 6-19 ? * MON-SAT *)");
     const issue = only(issuesOf(text), (i) => i.field === "tiers.every_15_min.schedule");

@@ -152,6 +152,7 @@ export const fx = {
     type: aws.glue.CatalogDatabase,
     name: "lake-sales-db",
     props: { name: "sales", tags: { ...TAGS } },
+    dependencies: ["lake-settings"],
   }),
   dataLakeSettings: (): ResourceSpec => ({
     type: aws.lakeformation.DataLakeSettings,
@@ -206,6 +207,7 @@ export const fx = {
     type: aws.lakeformation.Resource,
     name: "lake-raw-location",
     props: { arn: `arn:aws:s3:::${RAW_BUCKET}`, roleArn: DATA_ACCESS_ROLE_ARN },
+    dependencies: ["lake-settings"],
   }),
   schedule: (): ResourceSpec => ({
     type: aws.scheduler.Schedule,

@@ -313,6 +313,16 @@ describe("lakeformation-grants-depend-on-settings (stack)", () => {
     ]);
   });
 
+  it("rejects a catalog database or a location registration that may be created before the settings", async () => {
+    const lake = compliantLake().map((r) =>
+      r.name === "lake-sales-db" || r.name === "lake-raw-location" ? { ...r, dependencies: [] } : r,
+    );
+    assert.deepEqual(await stackViolations(p, lake), [
+      'aws:glue:CatalogDatabase "lake-sales-db": does not depend on aws:lakeformation:DataLakeSettings "lake-settings"; add it to dependsOn.',
+      'aws:lakeformation:Resource "lake-raw-location": does not depend on aws:lakeformation:DataLakeSettings "lake-settings"; add it to dependsOn.',
+    ]);
+  });
+
   it("is not applicable when another stack owns the settings", async () => {
     const result = await validateStack(
       p,

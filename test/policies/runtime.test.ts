@@ -7,6 +7,7 @@ import {
   scheduleExpressionProblem,
   schedulerTimezone,
 } from "../../policies/runtime";
+import { isValidTimeZone as isModelTimeZone } from "../../model";
 import { fx, KEY_ARN, withProps } from "./fixtures";
 import { resourceViolations, UNKNOWN, validateResource } from "./harness";
 
@@ -26,8 +27,20 @@ describe("scheduler-timezone", () => {
 
   it("rejects an unknown time zone name", async () => {
     assert.deepEqual(await resourceViolations(p, withProps(fx.schedule(), { scheduleExpressionTimezone: "Europe/Atlantis" })), [
-      'aws:scheduler:Schedule "tier-15min": scheduleExpressionTimezone "Europe/Atlantis" is not a valid IANA time zone.',
+      'aws:scheduler:Schedule "tier-15min": scheduleExpressionTimezone "Europe/Atlantis" is not a valid IANA time zone (an Area/Location name such as "Europe/Berlin", or "UTC").',
     ]);
+  });
+
+  it("rejects the zone abbreviations tables.yaml refuses (EST, CET), with the model's rule", async () => {
+    assert.equal(isValidTimeZone, isModelTimeZone, "the pack uses the model's function, not a copy");
+    for (const zone of ["EST", "CET", "GMT"]) {
+      assert.equal(isValidTimeZone(zone), false, zone);
+      assert.equal(isValidTimeZone(zone), isModelTimeZone(zone), zone);
+      assert.deepEqual(await resourceViolations(p, withProps(fx.schedule(), { scheduleExpressionTimezone: zone })), [
+        `aws:scheduler:Schedule "tier-15min": scheduleExpressionTimezone "${zone}" is not a valid IANA time zone (an Area/Location name such as "Europe/Berlin", or "UTC").`,
+      ]);
+    }
+    assert.deepEqual(await resourceViolations(p, withProps(fx.schedule(), { scheduleExpressionTimezone: "UTC" })), []);
   });
 
   it("rejects one-time and malformed expressions", async () => {

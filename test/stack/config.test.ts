@@ -73,6 +73,112 @@ describe("stack config", function () {
     assert.match(error.message, /lake:glue.tiers names tiers that .* does not declare: hourly/);
   });
 
+  it("validates every Glue job setting's type and range, naming the stack file key", async () => {
+    const error = await failure(
+      withConfig(dev, {
+        "lake:glue": {
+          defaults: { glueVersion: 5.1, workerType: "G.025X", numberOfWorkers: 1, timeoutMinutes: 0, workers: 4 },
+          tiers: {
+            daily: {
+              glueVersion: "4.0",
+              workerType: "Z.2X",
+              numberOfWorkers: 2.5,
+              timeoutMinutes: 3000,
+              flex: "yes",
+              maxConcurrentRuns: 0,
+            },
+            every_15_min: { glueVersion: "latest", workerType: "G.3X", timeoutMinutes: 12.5, maxConcurrentRuns: "2" },
+          },
+        },
+      }),
+    );
+    assert.ok(error instanceof StackConfigError, String(error));
+    const spark = "a Spark job takes one of G.1X, G.2X, G.4X, G.8X, G.12X, G.16X, R.1X, R.2X, R.4X, R.8X";
+    assert.deepEqual(error.problems, [
+      "lake:glue.defaults.workers is not a Glue job setting (known: glueVersion, workerType, numberOfWorkers, timeoutMinutes, flex, maxConcurrentRuns)",
+      'lake:glue.defaults.glueVersion must be a string like "5.1" (quoted in the stack file), got 5.1',
+      `lake:glue.defaults.workerType "G.025X" is for Glue streaming jobs only: ${spark}`,
+      "lake:glue.defaults.numberOfWorkers must be a whole number >= 2 (one driver and at least one executor), got 1",
+      "lake:glue.defaults.timeoutMinutes must be a whole number of minutes from 1 to 2880, got 0",
+      'lake:glue.tiers.daily.glueVersion must be "5.0" or later (Spark 3.5, Iceberg), got "4.0"',
+      `lake:glue.tiers.daily.workerType "Z.2X" is for Glue Ray jobs only: ${spark}`,
+      "lake:glue.tiers.daily.numberOfWorkers must be a whole number >= 2 (one driver and at least one executor), got 2.5",
+      "lake:glue.tiers.daily.timeoutMinutes must be a whole number of minutes from 1 to 2880, got 3000",
+      'lake:glue.tiers.daily.flex must be true or false, got "yes"',
+      "lake:glue.tiers.daily.maxConcurrentRuns must be a whole number >= 1, got 0",
+      'lake:glue.tiers.every_15_min.glueVersion must be a string like "5.1" (quoted in the stack file), got "latest"',
+      `lake:glue.tiers.every_15_min.workerType "G.3X" is not a Glue worker type: ${spark}`,
+      "lake:glue.tiers.every_15_min.timeoutMinutes must be a whole number of minutes from 1 to 2880, got 12.5",
+      'lake:glue.tiers.every_15_min.maxConcurrentRuns must be a whole number >= 1, got "2"',
+    ]);
+  });
+
+  it("accepts Glue 5.0 and later versions, compared as numbers", async () => {
+    const glue = dev["lake:glue"] as { defaults: Record<string, unknown>; tiers: Record<string, unknown> };
+    for (const glueVersion of ["5.0", "5.10"]) {
+      const { resources } = await runWithMocks(
+        withConfig(dev, { "lake:glue": { ...glue, defaults: { ...glue.defaults, glueVersion } } }),
+        () => runLakeProgram(),
+      );
+      const versions = resources.filter((r) => r.type === "aws:glue/job:Job").map((r) => r.inputs.glueVersion);
+      assert.deepEqual(versions, [glueVersion, glueVersion]);
+    }
+  });
+
+  it("refuses Flex on a tier that fires more than once an hour, naming the key that set it", async () => {
+    const glue = dev["lake:glue"] as { defaults: Record<string, unknown>; tiers: Record<string, Record<string, unknown>> };
+    const own = await failure(
+      withConfig(dev, { "lake:glue": { ...glue, tiers: { ...glue.tiers, every_15_min: { ...glue.tiers.every_15_min, flex: true } } } }),
+    );
+    assert.ok(own instanceof StackConfigError, String(own));
+    assert.deepEqual(own.problems, [
+      "lake:glue.tiers.every_15_min.flex is true, but tier every_15_min fires 4 times an hour: a Flex run may wait minutes to start, " +
+        "which defeats a sub-hourly tier (set lake:glue.tiers.every_15_min.flex: false)",
+    ]);
+    const frequent = { ...glue.tiers.every_15_min };
+    delete frequent.flex;
+    const inherited = await failure(
+      withConfig(dev, {
+        "lake:glue": { defaults: { ...glue.defaults, flex: true }, tiers: { ...glue.tiers, every_15_min: frequent } },
+      }),
+    );
+    assert.ok(inherited instanceof StackConfigError, String(inherited));
+    assert.deepEqual(inherited.problems, [
+      "lake:glue.defaults.flex is true, but tier every_15_min fires 4 times an hour: a Flex run may wait minutes to start, " +
+        "which defeats a sub-hourly tier (set lake:glue.tiers.every_15_min.flex: false)",
+    ]);
+  });
+
+  it("refuses Flex on worker types other than G.1X and G.2X", async () => {
+    const glue = dev["lake:glue"] as { defaults: Record<string, unknown>; tiers: Record<string, Record<string, unknown>> };
+    const error = await failure(
+      withConfig(dev, { "lake:glue": { ...glue, tiers: { ...glue.tiers, daily: { ...glue.tiers.daily, workerType: "G.4X" } } } }),
+    );
+    assert.ok(error instanceof StackConfigError, String(error));
+    assert.deepEqual(error.problems, [
+      "lake:glue.tiers.daily.flex is true with lake:glue.tiers.daily.workerType G.4X: Flex runs on G.1X or G.2X only",
+    ]);
+  });
+
+  it("passes lake:source.timeZone to the coordinator as SOURCE_TIME_ZONE, UTC when the stack file names none", async () => {
+    const source = { ...(dev["lake:source"] as Record<string, unknown>) };
+    delete source.timeZone;
+    const { resources } = await runWithMocks(withConfig(dev, { "lake:source": source }), () => runLakeProgram());
+    const [fn] = resources.filter((r) => r.type === "aws:lambda/function:Function");
+    const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+    assert.equal(env.SOURCE_TIME_ZONE, "UTC");
+  });
+
+  it("refuses a source time zone that is not an IANA Area/Location or UTC", async () => {
+    for (const timeZone of ["EST", "Europe/Atlantis", 1]) {
+      const error = await failure(withConfig(dev, { "lake:source": { ...(dev["lake:source"] as object), timeZone } }));
+      assert.ok(error instanceof StackConfigError, String(error));
+      assert.deepEqual(error.problems, [
+        `lake:source.timeZone ${JSON.stringify(timeZone)} is not an IANA time zone: use the Area/Location of the source's DATETIME wall times (e.g. "Europe/Berlin"), or "UTC"`,
+      ]);
+    }
+  });
+
   it("refuses a lease shorter than the longest job timeout", async () => {
     const glue = dev["lake:glue"] as { tiers: Record<string, Record<string, unknown>> };
     const error = await failure(withConfig(dev, { "lake:leaseMarginMinutes": -150, "lake:glue": glue }));

@@ -11,10 +11,12 @@ import { INGEST_CODE } from "../../stacks/ingestCodePaths";
 import { REPO_ROOT, runLakeProgram } from "../../stacks/program";
 import { stackFileConfig, withConfig } from "../fixtures/stackConfig";
 import { syntheticTablesYaml } from "../fixtures/syntheticTables";
-import { ofType, parseJson, runWithMocks, type RecordedResource } from "./harness";
+import { ACCOUNT_ID, ofType, parseJson, REGION, runWithMocks, type RecordedResource } from "./harness";
 
 type Dict = Record<string, unknown>;
 const PERMISSIONS = "aws:lakeformation/permissions:Permissions";
+const SETTINGS = "aws:lakeformation/dataLakeSettings:DataLakeSettings";
+const COORDINATOR_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:acme-dev-coordinator`;
 const dev = stackFileConfig("dev");
 const principals = dev["lake:rolePrincipals"] as Record<string, string>;
 
@@ -65,6 +67,16 @@ describe("the lake program (Pulumi mocks)", function () {
       assert.match(String(args["--extra-jars"]), /mariadb-java-client/);
       assert.ok(typeof job.securityConfiguration === "string" && job.securityConfiguration.length > 0);
       assert.equal((job.command as Dict).name, "glueetl");
+      // Glue takes one --conf value with further settings chained by " --conf ".
+      assert.deepEqual(String(args["--conf"]).split(" --conf "), [
+        "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+        "spark.sql.catalog.glue_catalog=org.apache.iceberg.spark.SparkCatalog",
+        "spark.sql.catalog.glue_catalog.warehouse=s3://acme-dev-warehouse-bucket-x1/warehouse/",
+        "spark.sql.catalog.glue_catalog.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog",
+        "spark.sql.catalog.glue_catalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO",
+        "spark.sql.catalog.glue_catalog.glue.lakeformation-enabled=true",
+        "spark.sql.session.timeZone=UTC",
+      ]);
     }
     assert.deepEqual(
       [jobs["acme-dev-daily"].numberOfWorkers, jobs["acme-dev-daily"].executionClass, jobs["acme-dev-daily"].timeout],
@@ -152,15 +164,34 @@ describe("the lake program (Pulumi mocks)", function () {
       assert.equal(r.inputs.useServiceLinkedRole, false);
       assert.match(String(r.inputs.roleArn), /:role\/acme-dev-service-data-access/);
     }
-    for (const db of ofType(example, "aws:glue/catalogDatabase:CatalogDatabase"))
-      assert.deepEqual(db.inputs.createTableDefaultPermissions ?? [], []);
+    const databases = ofType(example, "aws:glue/catalogDatabase:CatalogDatabase");
+    assert.equal(databases.length, 10);
+    for (const db of databases) {
+      assert.ok("createTableDefaultPermissions" in db.inputs, `${db.name} sets createTableDefaultPermissions`);
+      assert.deepEqual(db.inputs.createTableDefaultPermissions, [], db.name);
+    }
+  });
+
+  it("creates catalog databases and registers locations only after DataLakeSettings", () => {
+    const [settings] = ofType(example, SETTINGS);
+    assert.ok(settings.urn);
+    const waiting = [
+      ...ofType(example, "aws:glue/catalogDatabase:CatalogDatabase"),
+      ...ofType(example, "aws:lakeformation/resource:Resource"),
+      ...ofType(example, PERMISSIONS),
+    ];
+    assert.equal(waiting.filter((r) => r.type !== PERMISSIONS).length, 20, "5 domains x (2 databases + 2 locations)");
+    for (const r of waiting) assert.ok(r.dependencies.includes(settings.urn), `${r.type} ${r.name} depends on DataLakeSettings`);
   });
 
   it("owns DataLakeSettings with the configured admins and no default permissions, and grants none of them", () => {
-    const [settings] = ofType(example, "aws:lakeformation/dataLakeSettings:DataLakeSettings").map((r) => r.inputs);
+    const [settings] = ofType(example, SETTINGS).map((r) => r.inputs);
     assert.deepEqual(settings.admins, (dev["lake:lakeFormation"] as Dict).admins);
-    assert.deepEqual(settings.createDatabaseDefaultPermissions ?? [], []);
-    assert.deepEqual(settings.createTableDefaultPermissions ?? [], []);
+    // Present and empty: an omitted field would leave the account's IAMAllowedPrincipals default in place.
+    assert.ok("createDatabaseDefaultPermissions" in settings, "createDatabaseDefaultPermissions is set");
+    assert.ok("createTableDefaultPermissions" in settings, "createTableDefaultPermissions is set");
+    assert.deepEqual(settings.createDatabaseDefaultPermissions, []);
+    assert.deepEqual(settings.createTableDefaultPermissions, []);
     const admins = new Set(settings.admins as string[]);
     for (const grant of ofType(example, PERMISSIONS)) assert.ok(!admins.has(String(grant.inputs.principal)));
   });
@@ -199,6 +230,47 @@ describe("the lake program (Pulumi mocks)", function () {
     assert.deepEqual([raw[0].filter, (raw[0].expiration as Dict).days], [{ prefix: "raw/" }, 400]);
   });
 
+  it("lets CloudWatch alarms publish to the KMS-encrypted alert topic, for this account's alarms only", () => {
+    const [key] = ofType(example, "aws:kms/key:Key");
+    const [topic] = ofType(example, "aws:sns/topic:Topic");
+    assert.equal(topic.inputs.kmsMasterKeyId, `arn:aws:kms:${REGION}:${ACCOUNT_ID}:acme-dev-key-x1`, "the topic uses the lake key");
+    const alarms = ofType(example, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    assert.ok(alarms.length >= 3);
+    for (const alarm of alarms) assert.deepEqual(alarm.inputs.alarmActions, [`arn:aws:sns:${REGION}:${ACCOUNT_ID}:acme-dev-alerts-x1`]);
+    assert.deepEqual(parseJson<{ Statement: Dict[] }>(key.inputs.policy).Statement, [
+      {
+        Sid: "AccountAdministers",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchLogsEncrypt",
+        Effect: "Allow",
+        Principal: { Service: `logs.${REGION}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT_ID}:*` } },
+      },
+      {
+        Sid: "CloudWatchAlarmsPublishToAlertTopic",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": ACCOUNT_ID },
+          ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:alarm:*` },
+        },
+      },
+    ]);
+    // No other service publishes to the topic: rules and schedules target the coordinator only.
+    for (const target of ofType(example, "aws:cloudwatch/eventTarget:EventTarget")) assert.equal(target.inputs.arn, COORDINATOR_ARN);
+    for (const schedule of ofType(example, "aws:scheduler/schedule:Schedule"))
+      assert.equal((schedule.inputs.target as Dict).arn, COORDINATOR_ARN);
+  });
+
   it("references source credentials by secret only and builds the MariaDB URL with permitMysqlScheme", () => {
     const [connectionResource] = ofType(example, "aws:glue/connection:Connection");
     const connection = connectionResource.inputs;
@@ -229,16 +301,60 @@ describe("the lake program (Pulumi mocks)", function () {
     assert.equal(fn.handler, "index.handler");
     const env = (fn.environment as Dict).variables as Record<string, string>;
     assert.deepEqual(JSON.parse(env.TIER_JOBS), { daily: "acme-dev-daily", every_15_min: "acme-dev-every-15-min" });
+    assert.equal(env.SOURCE_TIME_ZONE, "Europe/Berlin", "lake:source.timeZone of Pulumi.dev.yaml");
     assert.ok(Number(env.LEASE_SECONDS) > 120 * 60, "leases outlive the longest job timeout");
 
     const [rule] = ofType(example, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs);
     const pattern = parseJson<{ source: string[]; detail: { jobName: string[]; state: string[] } }>(rule.eventPattern);
     assert.deepEqual(pattern.detail.jobName, ["acme-dev-daily", "acme-dev-every-15-min"]);
     assert.deepEqual(pattern.source, ["aws.glue"]);
-    for (const permission of ofType(example, "aws:lambda/permission:Permission")) {
-      assert.equal(permission.inputs.principal, "events.amazonaws.com");
-      assert.ok(permission.inputs.sourceArn);
+    const rules = Object.fromEntries(ofType(example, "aws:cloudwatch/eventRule:EventRule").map((r) => [r.name, r]));
+    const permissions = ofType(example, "aws:lambda/permission:Permission");
+    assert.deepEqual(
+      permissions.map((p) => p.inputs),
+      ["acme-dev-job-state", "acme-dev-crawler-state"].map((rule) => ({
+        action: "lambda:InvokeFunction",
+        function: "acme-dev-coordinator",
+        principal: "events.amazonaws.com",
+        sourceAccount: ACCOUNT_ID,
+        sourceArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:${rule}-x1`,
+      })),
+    );
+    assert.ok(rules["acme-dev-job-state"] && rules["acme-dev-crawler-state"]);
+  });
+
+  it("lets each schedule's role invoke exactly the coordinator function, and every role be assumed by its service from this account only", () => {
+    const schedulePolicies = ofType(example, "aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.endsWith("-schedule-invoke"));
+    assert.deepEqual(
+      schedulePolicies.map((r) => r.name),
+      ["acme-dev-daily-schedule-invoke", "acme-dev-every_15_min-schedule-invoke"],
+    );
+    for (const r of schedulePolicies) {
+      assert.deepEqual(parseJson(r.inputs.policy), {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: COORDINATOR_ARN }],
+      });
     }
+    const roles = Object.fromEntries(ofType(example, "aws:iam/role:Role").map((r) => [r.name, parseJson(r.inputs.assumeRolePolicy)]));
+    const trust = (service: string): unknown => ({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: service },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } },
+        },
+      ],
+    });
+    assert.deepEqual(roles, {
+      "acme-dev-role": trust("lambda.amazonaws.com"),
+      "acme-dev-daily-schedule-role": trust("scheduler.amazonaws.com"),
+      "acme-dev-every_15_min-schedule-role": trust("scheduler.amazonaws.com"),
+      "acme-dev-service-data-access": trust("lakeformation.amazonaws.com"),
+      "acme-dev-service-ingest-job": trust("glue.amazonaws.com"),
+      "acme-dev-service-crawler": trust("glue.amazonaws.com"),
+    });
   });
 
   it("gives the coordinator least privilege: its jobs, its crawlers, its table; no wildcard actions", () => {
