@@ -1,7 +1,8 @@
 /**
  * The `lake` CLI: PR-based onboarding around tables.yaml.
  *   lake validate | plan | onboard | drift   (lake help <command> for options)
- * Exit codes: 0 ok, 1 findings (invalid file, drift needing action, proposals refused), 2 usage or runtime error.
+ * Exit codes (cli/io.ts EXIT): 0 ok, 1 findings (validate: invalid file; drift needing action; proposals
+ * refused), 2 usage or runtime error, 3 the tables.yaml onboard or drift works from does not validate.
  */
 import { UsageError } from "./args";
 import { DRIFT_USAGE, driftCommand } from "./commands/drift";

@@ -11,7 +11,7 @@ export const DRIFT_USAGE = `lake drift --source <url> [--file tables.yaml] [--fo
   Compares tables.yaml with the source: onboarded tables missing at the source, a cursor, key,
   primary-key or pii column gone (action); source tables not onboarded, columns that look like
   PII but are not listed, and with --baseline new columns since that run (info).
-  Exit 0 no action needed, 1 drift needs action, 2 usage/connection error.`;
+  Exit 0 no action needed, 1 drift needs action, 2 usage/connection error, 3 tables.yaml invalid.`;
 
 function readBaseline(path: string): Record<string, string[]> {
   try {
@@ -35,7 +35,7 @@ export async function driftCommand(argv: readonly string[], io: Io): Promise<num
   const baselinePath = stringOption(args, "baseline");
   const baseline = baselinePath ? readBaseline(resolve(io.cwd, baselinePath)) : undefined;
   const loaded = loadTables(stringOption(args, "file") ?? "tables.yaml", io);
-  if (!loaded) return EXIT.findings;
+  if (!loaded) return EXIT.invalidInput;
   const report = findDrift(loaded.model, await readSourceSchema(url), baseline);
   const action = report.findings.filter((f) => f.severity === "action");
   if (format === "json") {

@@ -1,7 +1,7 @@
 /**
  * lake onboard --source <url> [--dry-run] [--file tables.yaml] [--domain-map p=d,...] [--tier t]
- * Proposes tables.yaml entries for source tables not onboarded yet and appends them (comments and
- * order kept), after the model has validated the result.
+ * Proposes tables.yaml entries for source tables not onboarded yet and inserts them after the last
+ * entry (model/edit.ts: no existing byte changes), after the model has validated the result.
  */
 import { writeFileSync } from "node:fs";
 import { parseCommandArgs, stringOption, UsageError } from "../args";
@@ -18,8 +18,10 @@ export const ONBOARD_USAGE = `lake onboard --source <url> [--dry-run] [--file ta
   Introspects the source (mariadb://user@host:3306/db, mysql://..., postgres://user@host:5432/db?schema=public;
   password from LAKE_SOURCE_PASSWORD; ?socket=<path> for a unix socket) and proposes entries for tables
   not in tables.yaml: primary key, strategy, likely PII columns, a domain guess (marked "TODO confirm
-  domain"), a lake-safe name. Appends them to the file, or prints them with --dry-run.
-  Exit 0 done (or nothing to do), 1 tables.yaml invalid or proposals refused, 2 usage/connection error.`;
+  domain"), a lake-safe name. Inserts them after the file's last entry, leaving every existing byte as
+  it was, or prints them with --dry-run.
+  Exit 0 done (or nothing to do), 1 proposals refused or tables skipped, 2 usage/connection error,
+  3 tables.yaml invalid.`;
 
 /** The lines an append inserted (common prefix and suffix removed). */
 export function insertedLines(before: string, after: string): string {
@@ -63,7 +65,7 @@ export async function onboardCommand(argv: readonly string[], io: Io): Promise<n
   if (!url) throw new UsageError("--source <url> is required");
   const file = stringOption(args, "file") ?? "tables.yaml";
   const loaded = loadTables(file, io);
-  if (!loaded) return EXIT.findings;
+  if (!loaded) return EXIT.invalidInput;
   const tier = stringOption(args, "tier");
   if (tier !== undefined && !loaded.model.tiers.some((t) => t.name === tier)) {
     throw new UsageError(`--tier: unknown tier "${tier}" (tiers in ${file}: ${loaded.model.tiers.map((t) => t.name).join(", ")})`);

@@ -48,9 +48,9 @@ export function renderTables(diff: TablesDiff, sections: readonly string[]): str
   };
   moves("Moved between tiers", diff.tierMoves);
   moves("Strategy changed", diff.strategyChanges);
-  const other = diff.changed
-    .flatMap((c) => c.changes.filter((f) => f.field !== "tier" && f.field !== "strategy").map((f) => [c.name, f.field, f.before, f.after]))
-    .filter((row) => row.length > 0);
+  const other = diff.changed.flatMap((c) =>
+    c.changes.filter((f) => f.field !== "tier" && f.field !== "strategy").map((f) => [c.name, f.field, f.before, f.after]),
+  );
   if (other.length > 0) parts.push(`**Changed fields (${other.length})**`, table(["table", "field", "before", "after"], other));
   if (sections.length > 0) parts.push("**Tiers, domains and access rules**", list(sections));
   return parts.join("\n\n");

@@ -36,10 +36,29 @@ const FIELDS = [
   "description",
 ] as const;
 
-function show(table: TableSpec, field: (typeof FIELDS)[number]): string {
-  const value = (table as unknown as Record<string, unknown>)[field];
+type Field = (typeof FIELDS)[number];
+type FieldValue = string | number | boolean | readonly string[] | undefined;
+
+/** Each compared field, read from the TableSpec variant that has it (cursor, key, lookbackMinutes). */
+const FIELD_VALUE: { readonly [F in Field]: (t: TableSpec) => FieldValue } = {
+  source: (t) => t.source,
+  domain: (t) => t.domain,
+  tier: (t) => t.tier,
+  strategy: (t) => t.strategy,
+  cursor: (t) => (t.strategy === "incremental" ? t.cursor : undefined),
+  key: (t) => (t.strategy === "append" ? t.key : undefined),
+  primaryKey: (t) => t.primaryKey,
+  pii: (t) => t.pii,
+  lookbackMinutes: (t) => (t.strategy === "incremental" ? t.lookbackMinutes : undefined),
+  enabled: (t) => t.enabled,
+  owner: (t) => t.owner,
+  description: (t) => t.description,
+};
+
+function show(table: TableSpec, field: Field): string {
+  const value = FIELD_VALUE[field](table);
   if (value === undefined) return "";
-  return Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
+  return typeof value === "object" ? `[${value.join(", ")}]` : String(value);
 }
 
 export function diffTables(base: LakeModel, head: LakeModel): TablesDiff {

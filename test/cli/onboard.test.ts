@@ -9,8 +9,6 @@ import { join } from "node:path";
 import { checkTablesYaml, lakeNameProblem, loadTablesYaml, parseTablesYaml, type TableSpec } from "../../model";
 import { readSourceSchema } from "../../cli/introspect";
 import { propose } from "../../cli/onboard/propose";
-import { STRINGIFY } from "../../cli/onboard/write";
-import { parseDocument } from "yaml";
 import { createDemoDatabase, dropDatabase, execute, ODD_TABLES_SQL, PASSWORD, REPO_ROOT, sourceUrl } from "./support/mariadb";
 import { lake, tempTablesDir } from "./support/run";
 
@@ -20,6 +18,35 @@ const bySource = (tables: readonly TableSpec[], source: string): TableSpec => {
   assert.ok(t, `no entry for source table ${source}`);
   return t;
 };
+
+/** The lines of the entry named `name` in tables.yaml text, from its `- name:` line to the next blank line. */
+function entryLines(text: string, name: string): string[] {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => new RegExp(`^ *- +name: ${name}$`).test(l));
+  assert.ok(start >= 0, `no entry ${name}`);
+  const end = lines.findIndex((l, i) => i > start && l.trim() === "");
+  return lines.slice(start, end < 0 ? undefined : end);
+}
+
+/**
+ * The example file rewritten in another style than the repository's: dashes of `tables` not
+ * indented, padded flow lists, more spaces after `#`, and end-of-line comments with odd spacing.
+ */
+function otherStyle(text: string): string {
+  const at = text.indexOf("\ntables:\n") + "\ntables:\n".length;
+  assert.ok(at > 20, "tables.yaml changed shape: no tables section");
+  const tables = text
+    .slice(at)
+    .split("\n")
+    .map((l) => (l.startsWith("  ") ? l.slice(2) : l))
+    .join("\n");
+  const styled = (text.slice(0, at) + tables)
+    .replace(/\[([^\]\n]+)\]/g, "[ $1 ]")
+    .replace(/^( *)# /gm, "$1#   ")
+    .replace("\n- name: customer\n", "\n- name: customer      #first entry\n")
+    .replace("\ntables:\n", "\ntables:   #  every onboarded table\n");
+  return styled + "#    end of tables\n";
+}
 
 /** tables.yaml with every section of the example but only its first table (customer). */
 function onlyCustomer(): string {
@@ -79,7 +106,7 @@ describe("lake onboard (real MariaDB)", function () {
     assert.equal(result.code, 0, result.err);
     assert.equal(readFileSync(join(dir, "tables.yaml"), "utf8"), before);
     const names = [...result.out.matchAll(/^ {2}- name: (\S+)$/gm)].map((m) => m[1]);
-    assert.equal(names.length, 8, result.out);
+    assert.equal(names.length, 9, result.out);
     const sources = [...result.out.matchAll(/^ {4}source: (\S+)$/gm)].map((m) => m[1]);
     assert.deepEqual(sources.sort(), ["CustomerNote", "order"]);
     assert.ok(!result.out.includes(PASSWORD) && !result.err.includes(PASSWORD));
@@ -95,7 +122,7 @@ describe("lake onboard (real MariaDB)", function () {
     const result = await lake(["onboard", "--source", sourceUrl(db), "--domain-map", "route_=logistics"], dir);
     assert.equal(result.code, 0, result.err);
     const after = readFileSync(file, "utf8");
-    assert.ok(after.startsWith(before.trimEnd() + "\n"), "the original file must be an untouched prefix of the new one");
+    assert.ok(after.startsWith(before), "the original file must be an untouched prefix of the new one");
     assert.match(after, /# --- proposed by lake onboard from mariadb:\/\/lake_ingest@127\.0\.0\.1:3306\//);
     const model = loadTablesYaml(file);
     const t = (source: string): TableSpec => bySource(model.tables, source);
@@ -116,6 +143,14 @@ describe("lake onboard (real MariaDB)", function () {
       touched.strategy === "incremental" && touched.cursor === "changed_at",
       "a DATETIME set by the application is a cursor by name",
     );
+    // ON UPDATE CURRENT_TIMESTAMP alone (row_stamp is not a cursor-like name) makes the cursor.
+    const stamped = t("rate_card");
+    assert.ok(stamped.strategy === "incremental" && stamped.cursor === "row_stamp", `rate_card: ${stamped.strategy}`);
+    assert.deepEqual(stamped.primaryKey, ["rate_card_id"]);
+    assert.match(
+      after,
+      /^ {2}# rate_card: incremental \(row_stamp is updated on change \(ON UPDATE CURRENT_TIMESTAMP\)\)\n {2}- name: rate_card$/m,
+    );
     const note = t("CustomerNote");
     assert.ok(note.strategy === "incremental" && note.cursor === "ModifiedAt");
     assert.equal(note.name, "customer_note");
@@ -126,24 +161,39 @@ describe("lake onboard (real MariaDB)", function () {
     assert.ok(!REVIEWED.tables.some((r) => r.name === order.name), "the new name must not collide with an onboarded table");
     assert.deepEqual(order.pii, ["contact_email"]);
     // --domain-map is the user's rule: no TODO; guesses carry one.
-    const doc = parseDocument(after);
-    const domainComment = (source: string): string | null | undefined => {
-      const items = (doc.get("tables", true) as { items: { get(k: string, keep: true): { comment?: string | null } }[] }).items;
-      const item = items.find((i) => {
-        const s = i.get("source", true) as { value?: unknown } | undefined;
-        const n = i.get("name", true) as { value?: unknown } | undefined;
-        return (s?.value ?? n?.value) === source;
-      });
-      return item?.get("domain", true).comment;
-    };
-    assert.equal(domainComment("route_stop"), undefined);
-    assert.equal(t("route_stop").domain, "logistics");
-    assert.match(domainComment("stock") ?? "", /TODO confirm domain/);
-    assert.equal(doc.toString(STRINGIFY), after, "the file stays in the canonical form the CLI writes");
+    const added = after.slice(before.length);
+    assert.ok(entryLines(added, t("route_stop").name).includes("    domain: logistics"), "a --domain-map domain carries no comment");
+    assert.ok(
+      entryLines(added, stock.name).some((l) => /^ {4}domain: logistics # TODO confirm domain \(.+\)$/.test(l)),
+      entryLines(added, stock.name).join("\n"),
+    );
 
     const again = await lake(["onboard", "--source", sourceUrl(db)], dir);
     assert.equal(again.code, 0);
     assert.match(again.out, /nothing to onboard/);
+  });
+
+  it("inserts the entries into a file in another style without changing any existing byte", async () => {
+    const dir = tempTablesDir();
+    const file = join(dir, "tables.yaml");
+    const before = otherStyle(readFileSync(file, "utf8"));
+    assert.equal(loadTablesYaml(join(REPO_ROOT, "tables.yaml")).tables.length, checkTablesYaml(before, "styled").model?.tables.length);
+    writeFileSync(file, before);
+    const result = await lake(["onboard", "--source", sourceUrl(db)], dir);
+    assert.equal(result.code, 0, result.err);
+    const after = readFileSync(file, "utf8");
+    // One insertion: the original text up to the end of the tables list, the entries, then the rest.
+    const at = after.indexOf("\n\n# --- proposed by lake onboard") + 1;
+    assert.ok(at > 0, after.slice(-2000));
+    assert.equal(after.slice(0, at), before.slice(0, at), "every byte before the entries is unchanged");
+    assert.ok(after.endsWith(before.slice(at)), "every byte after the entries is unchanged");
+    assert.equal(before.slice(at), "#    end of tables\n", "the entries go after the last item, before the trailing comment");
+    assert.deepEqual(checkTablesYaml(after, "styled").issues, []);
+    const model = loadTablesYaml(file);
+    assert.equal(model.tables.length, REVIEWED.tables.length + 9);
+    // The new entries follow the file's dash indentation.
+    assert.match(after, /^- name: rate_card\n {2}domain: \w+ # TODO confirm domain/m);
+    assert.doesNotMatch(after.slice(at), /^ {2}- name:/m);
   });
 
   it("refuses a tables.yaml that does not validate before touching the source", async () => {
@@ -157,7 +207,7 @@ describe("lake onboard (real MariaDB)", function () {
       ),
     );
     const result = await lake(["onboard", "--source", "mariadb://nobody@127.0.0.1:1/none"], dir);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 3, "an invalid tables.yaml is exit 3, not a finding (1)");
     assert.match(result.err, /tables\.yaml:\d+:\d+: table crm_opportunity, field domain: unknown domain "sale"/);
   });
 

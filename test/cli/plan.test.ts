@@ -24,12 +24,14 @@ function git(dir: string, ...args: string[]): void {
   execFileSync("git", ["-c", "user.name=lake test", "-c", "user.email=lake@example.com", ...args], { cwd: dir, stdio: "pipe" });
 }
 
-/** Month cost of a tier from the plan's cost table. */
-function monthCost(markdown: string, tier: string): { month: number; delta: string } {
+/** Month cost of a tier and its change against the base, from the plan's cost table ("+$0.59", "−$1.20"). */
+function monthCost(markdown: string, tier: string): { month: number; delta: number } {
   const row = markdown.split("\n").find((l) => l.startsWith(`| ${tier} |`));
   assert.ok(row, `no cost row for ${tier}`);
   const cells = row.split("|").map((c) => c.trim());
-  return { month: Number(cells[10].replace("$", "")), delta: cells[11] };
+  const delta = /^([+−])\$(\d+\.\d{2})$/.exec(cells[11]);
+  assert.ok(delta, `not a signed amount: ${cells[11]}`);
+  return { month: Number(cells[10].replace("$", "")), delta: (delta[1] === "−" ? -1 : 1) * Number(delta[2]) };
 }
 
 describe("lake plan (fixture git repository, offline synthesis)", function () {
@@ -65,8 +67,8 @@ describe("lake plan (fixture git repository, offline synthesis)", function () {
     assert.match(md, /\*\*No resource changes\*\*: base and head both synthesize the same \d+ resources/);
     assert.match(md, /No access change\./);
     // One more table every 15 minutes on workdays costs more; the daily tier reads one more table too.
-    assert.ok(monthCost(md, "every_15_min").delta.startsWith("+$") && monthCost(md, "every_15_min").delta !== "+$0.00");
-    assert.ok(monthCost(md, "daily").delta.startsWith("+$"));
+    assert.ok(monthCost(md, "every_15_min").delta > 0, `every_15_min: ${monthCost(md, "every_15_min").delta}`);
+    assert.ok(monthCost(md, "daily").delta > 0, `daily: ${monthCost(md, "daily").delta}`);
     assert.match(md, /\$0\.44 standard, \$0\.29 Flex/);
   });
 

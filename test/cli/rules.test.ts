@@ -1,5 +1,6 @@
 /** The CLI's pure rules: source URLs, names, PII by name, cost arithmetic, diffs. */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../../cli/args";
 import { insertedLines } from "../../cli/commands/onboard";
@@ -8,7 +9,8 @@ import { parseSourceUrl, redactUrl } from "../../cli/introspect/url";
 import { looksLikePii } from "../../cli/onboard/pii";
 import { lakeNameFor, snakeCase } from "../../cli/onboard/propose";
 import { differingPaths } from "../../cli/plan/resources";
-import { lakeNameProblem, loadTablesYaml, tablesForTier } from "../../model";
+import { diffTables } from "../../cli/plan/tables";
+import { lakeNameProblem, loadTablesYaml, parseTablesYaml, tablesForTier } from "../../model";
 import { REPO_ROOT } from "./support/mariadb";
 
 const MODEL = loadTablesYaml(join(REPO_ROOT, "tables.yaml"));
@@ -102,6 +104,27 @@ describe("lake CLI rules", () => {
       "b.c: x → y",
     ]);
     assert.deepEqual(differingPaths({ p: '{"k":1}' }, { p: '{"k":2}' }), ["p.k: 1 → 2"]);
+  });
+
+  it("diffs tables field by field, including the fields only one strategy has", () => {
+    const text = readFileSync(join(REPO_ROOT, "tables.yaml"), "utf8");
+    const entry = "  - name: price_list\n    domain: sales\n    tier: daily\n    strategy: incremental\n    cursor: updated_at\n";
+    assert.ok(text.includes(entry), "tables.yaml changed shape: price_list");
+    const head = parseTablesYaml(
+      text.replace(entry, "  - name: price_list\n    domain: sales\n    tier: daily\n    strategy: append\n    key: price_list_id\n"),
+      "head.yaml",
+    );
+    const diff = diffTables(MODEL, head);
+    assert.deepEqual(diff.strategyChanges, [
+      { name: "price_list", changes: [{ field: "strategy", before: "incremental", after: "append" }] },
+    ]);
+    const changes = diff.changed.find((c) => c.name === "price_list")?.changes;
+    assert.deepEqual(changes, [
+      { field: "strategy", before: "incremental", after: "append" },
+      { field: "cursor", before: "updated_at", after: "" },
+      { field: "key", before: "", after: "price_list_id" },
+      { field: "lookbackMinutes", before: "10", after: "" },
+    ]);
   });
 
   it("finds the lines an append inserted", () => {

@@ -89,7 +89,11 @@ export async function dropDatabase(database: string): Promise<void> {
   }
 }
 
-/** Tables that exercise the proposal rules beyond the demo schema. */
+/**
+ * Tables that exercise the proposal rules beyond the demo schema. rate_card's update-tracking
+ * column has no cursor-like name (row_stamp): only its ON UPDATE CURRENT_TIMESTAMP makes it a
+ * cursor; without that rule its auto-increment key would make it an append table.
+ */
 export const ODD_TABLES_SQL = `
 CREATE TABLE no_key_import (plant_code VARCHAR(10) NOT NULL, shift VARCHAR(20) NOT NULL, loaded_at DATETIME NULL);
 CREATE TABLE no_key_but_tracked (code VARCHAR(10) NOT NULL, updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP);
@@ -103,4 +107,6 @@ CREATE TABLE \`order\` (order_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY
 CREATE TABLE \`CustomerNote\` (\`NoteID\` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, \`AuthorEmail\` VARCHAR(254) NULL,
   \`FirstName\` VARCHAR(100) NULL, \`Body\` TEXT NOT NULL, \`ModifiedAt\` DATETIME(3) NOT NULL);
 CREATE TABLE app_touched (touch_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, payload JSON NULL, changed_at DATETIME NOT NULL);
+CREATE TABLE rate_card (rate_card_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, price DECIMAL(10,2) NOT NULL,
+  row_stamp TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP);
 `;
