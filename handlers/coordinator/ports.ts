@@ -27,18 +27,35 @@ export interface LeaseStore {
 
 export type ScheduleClaim = { readonly claimed: true } | { readonly claimed: false; readonly runId: string | undefined };
 
+/** Fields a run transition may set. */
+export type RunFields = Readonly<Partial<Pick<RunRecord, "manifestKey" | "jobName" | "jobRunId" | "tables">>> & {
+  readonly error?: string;
+};
+
 export interface RunStore {
-  /** Records that a schedule event (or manual request) became this run; false for a duplicate. */
-  claimSchedule(key: string, runId: string, ttl: number): Promise<ScheduleClaim>;
-  /** Creates the run record (status STARTING); fails if the run id exists. */
-  create(run: RunRecord, ttl: number): Promise<void>;
+  /**
+   * Records that a schedule event (or manual request) became this run and creates the run record
+   * (status STARTING, started by `holder`) in one transaction, so a crash can never leave a claim
+   * without its run. A duplicate returns the run id the event already became.
+   */
+  claim(key: string, run: RunRecord, holder: string, ttl: { readonly schedule: number; readonly run: number }): Promise<ScheduleClaim>;
+  /**
+   * Takes over a start attempt that died: only a run still STARTING, without a job run, whose last
+   * progress is before `staleBefore`. Returns the run now held by `holder`, or undefined.
+   */
+  resume(runId: string, holder: string, staleBefore: number): Promise<RunRecord | undefined>;
+  /**
+   * A start attempt's own status change (STARTING -> `to`): only while the run is STARTING, has
+   * no job run and is still held by `holder`; false once another attempt took it over.
+   */
+  advanceStart(runId: string, holder: string, to: RunStatus, fields?: RunFields): Promise<boolean>;
   get(runId: string): Promise<RunRecord | undefined>;
   /** Conditional status change `from` -> `to`, setting the given fields; false if the run was not in `from`. */
   transition(
     runId: string,
     from: readonly RunStatus[],
     to: RunStatus,
-    fields?: Readonly<Partial<Pick<RunRecord, "manifestKey" | "jobName" | "jobRunId" | "tables">>> & { readonly error?: string },
+    fields?: RunFields,
     staleBefore?: { readonly status: RunStatus; readonly updatedBefore: number },
   ): Promise<boolean>;
 }
@@ -62,19 +79,37 @@ export interface ManifestStore {
   put(key: string, body: string): Promise<string>;
 }
 
-export type StartResult = { readonly ok: true; readonly jobRunId: string } | { readonly ok: false; readonly error: string };
+export type StartResult =
+  | { readonly ok: true; readonly jobRunId: string }
+  /**
+   * Not started. `uncertain`: the request's fate is unknown (no answer, and no way to look it up),
+   * so the job may be running; its leases must not be given back.
+   */
+  | { readonly ok: false; readonly error: string; readonly uncertain?: boolean };
 
 export interface JobRunner {
   start(jobName: string, args: Readonly<Record<string, string>>): Promise<StartResult>;
   /** The `--run_id` argument the job run was started with, if any. */
   runIdOf(jobName: string, jobRunId: string): Promise<string | undefined>;
+  /**
+   * The job run started (after `startedAfter`) with this `--run_id`, if any: a resumed start attempt
+   * adopts it instead of starting the job twice. Optional: a runner without it is never asked.
+   */
+  findRun?(jobName: string, runId: string, startedAfter: Date): Promise<string | undefined>;
 }
 
 export type CrawlerState = "READY" | "RUNNING" | "STOPPING";
 export type CrawlStart = "started" | "busy";
 
+/** How the crawler's most recent crawl ended; RUNNING while one is in progress, NONE if it never ran. */
+export interface LastCrawl {
+  readonly status: "SUCCEEDED" | "FAILED" | "CANCELLED" | "RUNNING" | "NONE";
+  readonly message?: string;
+}
+
 export interface Crawlers {
   state(crawlerName: string): Promise<CrawlerState>;
+  lastCrawl(crawlerName: string): Promise<LastCrawl>;
   /** Points the crawler at exactly these S3 prefixes and starts it; "busy" if it is running. */
   crawl(crawlerName: string, s3Targets: readonly string[]): Promise<CrawlStart>;
 }

@@ -1,7 +1,11 @@
 """Local stand-in for the coordinator's part of a run (used by scripts/run-ingest-local.sh,
-the tests and the benchmark): creates the state table in moto, plans a run manifest from
-tables.yaml (or given specs) with each table's watermark from the state table, and takes the
-leases with the same conditional write as the coordinator (handlers/contracts/STATE.md).
+the tests and the benchmark): creates the state table in moto, takes the leases with the same
+conditional write as the coordinator (handlers/contracts/STATE.md) and fills in each leased
+table's watermark from the state table.
+
+The manifest of a tier comes from scripts/local-manifest.ts: tables.yaml is parsed only by the
+TypeScript model (model/), and the manifest is built by the coordinator's own buildManifest;
+nothing here reads tables.yaml. Tests and the benchmark pass their own table specs (plan_run).
 
   python handlers/ingest/local_harness.py plan --lake DIR --tier daily [--tables a,b] [--run-id ID]
 prints the manifest path.
@@ -12,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -105,6 +110,22 @@ def table_spec(
     return spec
 
 
+def lease_tables(client: Any, manifest: dict[str, Any], take_leases: bool = True) -> dict[str, Any]:
+    """The manifest with the tables whose lease its run could take (like the coordinator), each
+    with its watermark from the state table."""
+    state_table, run_id = manifest["lake"]["stateTable"], manifest["runId"]
+    ensure_state_table(client, state_table)
+    tables = []
+    for spec in manifest["tables"]:
+        name = spec["name"]
+        if take_leases and not take_lease(
+            client, state_table, name, run_id, manifest["tier"], manifest["leaseExpiresAt"]
+        ):
+            continue
+        tables.append({**spec, "watermark": watermark_of(get_item(client, state_table, name))})
+    return {**manifest, "tables": tables}
+
+
 def plan_run(
     client: Any,
     *,
@@ -117,52 +138,73 @@ def plan_run(
     source_db: str = "erp",
     lease_seconds: int = 3600,
     take_leases: bool = True,
+    source_time_zone: str | None = None,
 ) -> dict[str, Any]:
-    """Manifest for the tables whose lease this run could take (like the coordinator)."""
-    ensure_state_table(client, state_table)
-    expires = int(time.time()) + lease_seconds
-    tables = []
-    for spec in specs:
-        if take_leases and not take_lease(client, state_table, spec["name"], run_id, tier, expires):
-            continue
-        tables.append({**spec, "watermark": watermark_of(get_item(client, state_table, spec["name"]))})
-    return {
+    """Manifest for given table specs (tests, benchmark), leased like the coordinator."""
+    source: dict[str, Any] = {"engine": "mariadb", "database": source_db, "schema": source_db}
+    if source_time_zone is not None:
+        source["timeZone"] = source_time_zone
+    manifest = {
         "version": 1,
         "runId": run_id,
         "tier": tier,
         "createdAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "leaseExpiresAt": expires,
-        "source": {"engine": "mariadb", "database": source_db, "schema": source_db},
+        "leaseExpiresAt": int(time.time()) + lease_seconds,
+        "source": source,
         "lake": {
             "rawRoot": lake_uri,
             "warehouseRoot": f"{lake_uri}warehouse/",
             "stateTable": state_table,
             "catalog": catalog,
         },
-        "tables": tables,
+        "tables": [{**spec, "watermark": None} for spec in specs],
     }
+    return lease_tables(client, manifest, take_leases)
 
 
-def tables_yaml_specs(
-    path: str, lake_uri: str, source_db: str, tier: str, only: list[str] | None
-) -> list[dict[str, Any]]:
-    import yaml
-
-    with open(path, encoding="utf-8") as handle:
-        doc = yaml.safe_load(handle)
-    lookback = int(doc.get("defaults", {}).get("lookbackMinutes", 10)) * 60
-    all_tables = bool(doc["tiers"][tier].get("syncsAllTables"))
-    out = []
-    for entry in doc["tables"]:
-        if entry.get("enabled") is False:
-            continue
-        if only and entry["name"] not in only:
-            continue
-        if not only and not all_tables and entry.get("tier") != tier:
-            continue
-        lb = int(entry.get("lookbackMinutes", lookback // 60)) * 60
-        out.append(table_spec(entry, lake_uri, source_db, lookback_seconds=lb))
-    return out
+def tier_manifest(
+    *,
+    tier: str,
+    tables: list[str],
+    lake_uri: str,
+    run_id: str,
+    state_table: str,
+    source_db: str,
+    lease_seconds: int = 3600,
+    tables_yaml: str | None = None,
+    source_time_zone: str | None = None,
+) -> dict[str, Any]:
+    """The coordinator's manifest for a tier (or named tables) from tables.yaml, built by
+    scripts/local-manifest.ts (the TypeScript model and buildManifest), watermarks null."""
+    command = [
+        "npx",
+        "ts-node",
+        "--transpile-only",
+        os.path.join(REPO, "scripts", "local-manifest.ts"),
+        "--tier",
+        tier,
+        "--tables",
+        ",".join(tables),
+        "--lake-uri",
+        lake_uri,
+        "--run-id",
+        run_id,
+        "--state-table",
+        state_table,
+        "--source-db",
+        source_db,
+        "--lease-expires-at",
+        str(int(time.time()) + lease_seconds),
+    ]
+    if tables_yaml is not None:
+        command += ["--tables-yaml", tables_yaml]
+    if source_time_zone is not None:
+        command += ["--source-time-zone", source_time_zone]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.strip() or f"scripts/local-manifest.ts failed with exit code {done.returncode}")
+    manifest: dict[str, Any] = json.loads(done.stdout)
+    return manifest
 
 
 def main(argv: list[str]) -> int:
@@ -175,22 +217,23 @@ def main(argv: list[str]) -> int:
     p.add_argument("--run-id", default="")
     p.add_argument("--state-table", default="lake-state")
     p.add_argument("--source-db", default="erp")
-    p.add_argument("--tables-yaml", default=os.path.join(REPO, "tables.yaml"))
+    p.add_argument("--tables-yaml", default=None, help="default: the repository's tables.yaml")
+    p.add_argument("--source-time-zone", default=None, help="default: SOURCE_TIME_ZONE, else UTC")
     a = parser.parse_args(argv)
     lake = os.path.abspath(a.lake)
     lake_uri = f"file://{lake}/"
     run_id = a.run_id or f"{a.tier}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
-    only = [t for t in a.tables.split(",") if t] or None
-    specs = tables_yaml_specs(a.tables_yaml, lake_uri, a.source_db, a.tier, only)
-    manifest = plan_run(
-        ddb_client(),
-        run_id=run_id,
+    planned = tier_manifest(
         tier=a.tier,
-        specs=specs,
+        tables=[t for t in a.tables.split(",") if t],
         lake_uri=lake_uri,
+        run_id=run_id,
         state_table=a.state_table,
         source_db=a.source_db,
+        tables_yaml=a.tables_yaml,
+        source_time_zone=a.source_time_zone,
     )
+    manifest = lease_tables(ddb_client(), planned)
     path = os.path.join(lake, "manifests", a.tier, f"{run_id}.json")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as handle:

@@ -6,8 +6,9 @@
  * Glue Job State Change event and the table outcomes the job wrote to the state table.
  */
 import assert from "node:assert/strict";
-import { GetCrawlerCommand, ListCrawlsCommand, StartCrawlerCommand } from "@aws-sdk/client-glue";
+import { DeleteCrawlerCommand, GetCrawlerCommand, ListCrawlsCommand, StartCrawlerCommand, StopCrawlerCommand } from "@aws-sdk/client-glue";
 import { GetResourceLFTagsCommand } from "@aws-sdk/client-lakeformation";
+import { GlueCrawlers } from "../../handlers/coordinator/aws/crawlers";
 import type { FinalizeReport } from "../../handlers/coordinator/flows/finalizeRun";
 import type { StartRunReport } from "../../handlers/coordinator/flows/startRun";
 import type { CrawlerEventReport } from "../../handlers/coordinator/flows/crawlerEvent";
@@ -21,6 +22,7 @@ import {
   JOBS,
   job,
   jobStateEvent,
+  scanState,
   scheduleEvent,
   tableItems,
   type TestCoordinator,
@@ -195,7 +197,7 @@ describe("coordinator crawler decision (moto; UpdateCrawler mocked)", function (
       CrawlerEventReport,
       { outcome: "served" }
     >;
-    assert.deepEqual(again.crawl, { started: [], pending: [], dropped: [], tagFailures: [] });
+    assert.deepEqual(again.crawl, { started: [], pending: [], dropped: [], tagFailures: [], problems: [] });
   });
 
   it("a failed crawl puts its tables back in the queue", async () => {
@@ -254,5 +256,101 @@ describe("coordinator crawler decision (moto; UpdateCrawler mocked)", function (
     const dup = await coordinator.handle(jobStateEvent(JOBS.every_15_min, run.jobRunId, "FAILED", "executor lost"));
     assert.equal(dup.outcome, "duplicate");
     assert.equal(coordinator.alerts.length, 1);
+  });
+
+  it("GlueCrawlers.lastCrawl reads moto's LastCrawl (COMPLETED is a success, STOPPED a cancellation)", async () => {
+    const crawlers = new GlueCrawlers(lake.clients.glue);
+    const name = crawlerOf("hr");
+    assert.deepEqual(await crawlers.lastCrawl(name), { status: "NONE" });
+    await lake.clients.glue.send(new StartCrawlerCommand({ Name: name }));
+    assert.deepEqual(await crawlers.lastCrawl(name), { status: "RUNNING" });
+    await lake.clients.glue.send(new ListCrawlsCommand({ CrawlerName: name })); // moto ends the crawl
+    const raw = (await lake.clients.glue.send(new GetCrawlerCommand({ Name: name }))).Crawler?.LastCrawl?.Status as string;
+    assert.equal(raw, "COMPLETED", "moto 5.2.5 names a successful crawl COMPLETED (Glue: SUCCEEDED)");
+    assert.deepEqual(await crawlers.lastCrawl(name), { status: "SUCCEEDED" });
+    await lake.clients.glue.send(new StartCrawlerCommand({ Name: name }));
+    await lake.clients.glue.send(new StopCrawlerCommand({ Name: name }));
+    assert.deepEqual(await crawlers.lastCrawl(name), { status: "RUNNING" }, "stopping is not ended");
+    await lake.clients.glue.send(new ListCrawlsCommand({ CrawlerName: name }));
+    assert.deepEqual(await crawlers.lastCrawl(name), { status: "CANCELLED" });
+  });
+
+  it("a cancelled crawl (moto: StopCrawler) is not taken for a success: its table is crawled again with the next one", async () => {
+    await runWith({}, "2024-05-07T06:00:00Z");
+    await catalogueAll();
+    updates = (updates.restore(), mockUpdateCrawler(lake.clients.glue));
+    await runWith({ customer: "fp-customer-2" }, "2024-05-07T06:15:00Z"); // starts a crawl over customer
+    await lake.clients.glue.send(new StopCrawlerCommand({ Name: crawlerOf("sales") }));
+    await finishCrawls(); // the crawl ends STOPPED; its Failed/Succeeded event never comes
+    const next = await runWith({ customer: "fp-customer-2", customer_address: "fp-customer_address-2" }, "2024-05-07T06:30:00Z");
+    assert.deepEqual(next.crawlRequested, ["customer_address"], "customer was marked catalogued when its crawl started");
+    assert.deepEqual(next.crawl.started, [{ domain: "sales", crawler: crawlerOf("sales"), tables: ["customer", "customer_address"] }]);
+    assert.deepEqual(updates.calls().at(-1)?.Targets?.S3Targets, [
+      { Path: "s3://lake-raw/raw/sales/customer/" },
+      { Path: "s3://lake-raw/raw/sales/customer_address/" },
+    ]);
+    assert.equal(next.crawl.problems.length, 1);
+    assert.deepEqual(next.crawl.problems[0]?.tables, ["customer"]);
+    assert.match(next.crawl.problems[0]?.reason ?? "", /crawl by lake-raw-sales ended CANCELLED; queued again/);
+    assert.match(coordinator.alerts.at(-1)?.message ?? "", /customer: crawl by lake-raw-sales ended CANCELLED/);
+    assert.equal((await tableItems(lake)).get("customer")?.["catalogFingerprint"]?.S, "fp-customer-2", "catalogued by the new crawl");
+  });
+
+  it("a failed crawl found on the crawler's record (LastCrawl FAILED mocked: moto's crawls never fail) re-queues its table", async () => {
+    await runWith({}, "2024-05-07T06:00:00Z");
+    await catalogueAll();
+    updates = (updates.restore(), mockUpdateCrawler(lake.clients.glue));
+    await runWith({ customer: "fp-customer-2" }, "2024-05-07T06:15:00Z"); // starts a crawl over customer
+    await finishCrawls();
+    updates.failLastCrawl(crawlerOf("sales"), "Internal Service Exception");
+    // The crawler's Failed event was lost; its Succeeded-looking end must not settle the crawl as a success.
+    const event = (await coordinator.handle(crawlerStateEvent(crawlerOf("sales"), "Succeeded"))) as Extract<
+      CrawlerEventReport,
+      { outcome: "served" }
+    >;
+    assert.deepEqual(event.requeued, ["customer"]);
+    assert.deepEqual(event.crawl.started, [{ domain: "sales", crawler: crawlerOf("sales"), tables: ["customer"] }], "crawled again");
+    assert.match(coordinator.alerts.at(-1)?.message ?? "", /customer: crawl by lake-raw-sales ended FAILED: Internal Service Exception/);
+    // Served again in the same event, so customer is catalogued again by the new crawl.
+    assert.equal((await tableItems(lake)).get("customer")?.["catalogFingerprint"]?.S, "fp-customer-2");
+  });
+
+  it("a failed crawl found while serving the next request re-queues its table into that crawl (LastCrawl FAILED mocked)", async () => {
+    await runWith({}, "2024-05-07T06:00:00Z");
+    await catalogueAll();
+    updates = (updates.restore(), mockUpdateCrawler(lake.clients.glue));
+    await runWith({ customer: "fp-customer-2" }, "2024-05-07T06:15:00Z");
+    await finishCrawls();
+    updates.failLastCrawl(crawlerOf("sales"), "Internal Service Exception");
+    const next = await runWith({ customer: "fp-customer-2", customer_address: "fp-customer_address-2" }, "2024-05-07T06:30:00Z");
+    assert.deepEqual(
+      next.crawl.started.map((c) => c.tables),
+      [["customer", "customer_address"]],
+    );
+    assert.match(next.crawl.problems[0]?.reason ?? "", /ended FAILED: Internal Service Exception; queued again/);
+  });
+
+  it("a crawler that cannot be served (GetCrawler fails: moto, crawler deleted) leaves the table queued; the run is still finalized, measured and alerted", async () => {
+    await runWith({}, "2024-05-07T06:00:00Z");
+    await catalogueAll();
+    await lake.clients.glue.send(new DeleteCrawlerCommand({ Name: crawlerOf("sales") }));
+    const report = await runWith({ customer: "fp-customer-2" }, "2024-05-07T06:15:00Z");
+    assert.deepEqual(report.crawl.started, []);
+    assert.equal(report.crawl.pending.length, 1);
+    assert.deepEqual(report.crawl.pending[0]?.tables, ["customer"]);
+    assert.match(report.crawl.pending[0]?.reason ?? "", /crawler lake-raw-sales not served \(EntityNotFoundException/);
+    assert.ok(coordinator.log.lines.some((l) => l.event === "crawler.serve_failed" && l.level === "error"));
+    const run = (await scanState(lake)).find((i) => i["pk"]?.S === `run#${report.runId}`);
+    assert.equal(run?.["status"]?.S, "FINALIZED");
+    const metric = JSON.parse(coordinator.log.metrics.at(-1) as string) as Record<string, unknown>;
+    assert.equal(metric["runId"], report.runId);
+    assert.equal(metric["CrawlPendingTables"], 1);
+    assert.match(coordinator.alerts.at(-1)?.message ?? "", /customer: crawler lake-raw-sales not served/);
+    const queue = (await scanState(lake)).find((i) => i["pk"]?.S === "crawler#pending");
+    assert.deepEqual(queue?.["tables"]?.SS, ["customer"], "still queued for the next serve");
+    assert.equal((await tableItems(lake)).get("customer")?.["catalogFingerprint"]?.S, "fp-customer-1");
+    // The crawler's lock was given back: the next serve is not blocked by it.
+    const lock = (await scanState(lake)).find((i) => i["pk"]?.S === "crawler#lock#sales");
+    assert.equal(lock?.["lockHolder"], undefined);
   });
 });

@@ -1,9 +1,11 @@
 /**
- * Leasing against moto (DynamoDB, S3, Glue job runs): overlapping tiers, crashed runs, duplicate
- * schedule events. Every table is loaded by at most one run at a time.
+ * Leasing against moto (DynamoDB, S3, Glue job runs): overlapping tiers, crashed runs and start
+ * attempts, duplicate schedule events. Every table is loaded by at most one run at a time.
  */
 import assert from "node:assert/strict";
 import { GetJobRunsCommand } from "@aws-sdk/client-glue";
+import { GlueJobRunner } from "../../handlers/coordinator/aws/jobRunner";
+import type { FinalizeReport } from "../../handlers/coordinator/flows/finalizeRun";
 import { manifestProblems } from "../../handlers/coordinator/core/manifestSchema";
 import type { RunManifest } from "../../handlers/coordinator/core/manifest";
 import type { StartRunReport } from "../../handlers/coordinator/flows/startRun";
@@ -15,8 +17,11 @@ import {
   JOBS,
   job,
   jobStateEvent,
+  killed,
   manifestKeys,
+  patched,
   readManifest,
+  scanState,
   scheduleEvent,
   tableItems,
   type TestLake,
@@ -98,8 +103,8 @@ describe("coordinator leasing (moto)", function () {
     });
     // A late end event of the crashed run does not touch the leases the new run holds.
     const late = await coordinator.handle(jobStateEvent(JOBS.every_15_min, crashed.jobRunId, "FAILED", "lost executor"));
-    assert.equal((late as { outcome: string }).outcome, "finalized");
-    assert.deepEqual((late as unknown as { released: string[] }).released, []);
+    assert.ok(late.outcome === "finalized", JSON.stringify(late));
+    assert.deepEqual(late.released, []);
     const items = await tableItems(lake);
     for (const table of takeover.leased) assert.equal(items.get(table)?.["leaseRunId"]?.S, takeover.runId, table);
   });
@@ -137,5 +142,80 @@ describe("coordinator leasing (moto)", function () {
     assert.equal(customer?.quotedSourceName, "`erp`.`customer`");
     assert.equal(manifest.tables.find((t) => t.name === "customer_address")?.watermark, null);
     updateCrawler.restore();
+  });
+
+  /** Glue job runs of the 15-minute job, as moto lists them. */
+  async function jobRuns(): Promise<{ id: string | undefined; runId: string | undefined }[]> {
+    const res = await lake.clients.glue.send(new GetJobRunsCommand({ JobName: JOBS.every_15_min }));
+    return (res.JobRuns ?? []).map((r) => ({ id: r.Id, runId: r.Arguments?.["--run_id"] }));
+  }
+
+  it("a start attempt killed after its claim is resumed by the redelivered event: one run, one job run", async () => {
+    const event = scheduleEvent("every_15_min", "2024-05-07T06:00:00Z");
+    let reached!: () => void;
+    const atLease = new Promise<void>((resolve) => (reached = resolve));
+    const real = lake.coordinator().ports.leases;
+    // The Lambda is killed while leasing: nothing after the claim transaction happens.
+    const dying = lake.coordinator({ overrides: { leases: patched(real, { lease: () => (reached(), killed()) }) } });
+    void dying.handle(event);
+    await atLease;
+    const claimed = (await scanState(lake)).find((i) => i["pk"]?.S?.startsWith("run#"));
+    assert.equal(claimed?.["status"]?.S, "STARTING", "the claim and the run record are written together");
+
+    // A duplicate delivered while the attempt could still be alive does not take it over.
+    const retry = lake.coordinator();
+    assert.deepEqual(await retry.handle(event), { outcome: "duplicate", runId: claimed?.["runId"]?.S });
+    // Lambda's retry of the failed invocation, past the stale window, resumes the same run.
+    lake.clock.advance(61);
+    const resumed = started(await retry.handle(event));
+    assert.equal(resumed.runId, claimed?.["runId"]?.S);
+    assert.ok(retry.log.lines.some((l) => l.event === "run.resumed"));
+    assert.deepEqual(await jobRuns(), [{ id: resumed.jobRunId, runId: resumed.runId }]);
+    assert.deepEqual(await retry.handle(event), { outcome: "duplicate", runId: resumed.runId }, "and then it is a duplicate");
+    const items = await tableItems(lake);
+    for (const table of resumed.leased) assert.equal(items.get(table)?.["leaseRunId"]?.S, resumed.runId, table);
+    assert.equal((await manifestKeys(lake)).length, 1);
+  });
+
+  it("a start attempt killed after StartJobRun: the redelivered event adopts that job run instead of starting another", async () => {
+    const event = scheduleEvent("every_15_min", "2024-05-07T06:00:00Z");
+    const glueJobs = new GlueJobRunner(lake.clients.glue);
+    let onStarted!: (jobRunId: string) => void;
+    const startedJob = new Promise<string>((resolve) => (onStarted = resolve));
+    // The job run starts; the Lambda is killed before it records it.
+    const jobs = patched(glueJobs, {
+      start: async (name, args) => {
+        const result = await glueJobs.start(name, args);
+        if (result.ok) onStarted(result.jobRunId);
+        return killed();
+      },
+    });
+    void lake.coordinator({ overrides: { jobs } }).handle(event);
+    const jobRunId = await startedJob;
+    lake.clock.advance(61);
+    const retry = lake.coordinator();
+    const resumed = started(await retry.handle(event));
+    assert.equal(resumed.jobRunId, jobRunId);
+    assert.ok(retry.log.lines.some((l) => l.event === "run.job_adopted"));
+    assert.deepEqual(await jobRuns(), [{ id: jobRunId, runId: resumed.runId }], "one job run");
+  });
+
+  it("a late job-end event still reports the table its run failed after another run leased it (failedRunId)", async () => {
+    const coordinator = lake.coordinator();
+    const first = started(await coordinator.handle(scheduleEvent("every_15_min", "2024-05-07T06:00:00Z")));
+    await job.fail(lake, "customer", first.runId, "Unknown column 'segment' in 'field list'");
+    // The next run takes the free table before the first run's end event arrives.
+    lake.clock.advance(900);
+    const second = (await coordinator.handle(scheduleEvent("every_15_min", "2024-05-07T06:15:00Z"))) as StartRunReport;
+    assert.ok(second.outcome === "started" && second.leased.includes("customer"), JSON.stringify(second));
+    const late = (await coordinator.handle(jobStateEvent(JOBS.every_15_min, first.jobRunId, "FAILED", "executor lost"))) as FinalizeReport;
+    assert.ok(late.outcome === "finalized", JSON.stringify(late));
+    assert.deepEqual(
+      late.failed.find((f) => f.table === "customer"),
+      { table: "customer", reason: "Unknown column 'segment' in 'field list'" },
+      "the failure is the first run's, not superseded",
+    );
+    assert.equal(late.counts.superseded, 0);
+    assert.equal((await tableItems(lake)).get("customer")?.["leaseRunId"]?.S, second.runId, "the second run's lease is untouched");
   });
 });

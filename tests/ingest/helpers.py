@@ -51,7 +51,13 @@ class Lake:
         )
         return spec
 
-    def plan(self, specs: list[dict[str, Any]], run_id: str | None = None, take_leases: bool = True) -> str:
+    def plan(
+        self,
+        specs: list[dict[str, Any]],
+        run_id: str | None = None,
+        take_leases: bool = True,
+        time_zone: str | None = None,
+    ) -> str:
         run_id = run_id or f"run-{uuid.uuid4().hex[:10]}"
         manifest = local_harness.plan_run(
             self.ddb,
@@ -62,6 +68,7 @@ class Lake:
             state_table=self.state_table,
             source_db=self.srcdb,
             take_leases=take_leases,
+            source_time_zone=time_zone,
         )
         path = os.path.join(self.tmp_dir, f"{run_id}.json")
         with open(path, "w", encoding="utf-8") as handle:
@@ -82,11 +89,11 @@ class Lake:
         report(result, args)
         return result
 
-    def load(self, *specs: dict[str, Any], **overrides: Any) -> JobResult:
-        return self.run_manifest(self.plan(list(specs)), **overrides)
+    def load(self, *specs: dict[str, Any], time_zone: str | None = None, **overrides: Any) -> JobResult:
+        return self.run_manifest(self.plan(list(specs), time_zone=time_zone), **overrides)
 
-    def load_one(self, spec: dict[str, Any], **overrides: Any) -> TableResult:
-        result = self.load(spec, **overrides)
+    def load_one(self, spec: dict[str, Any], time_zone: str | None = None, **overrides: Any) -> TableResult:
+        result = self.load(spec, time_zone=time_zone, **overrides)
         assert len(result.tables) == 1, result
         return result.tables[0]
 
@@ -110,6 +117,22 @@ class Lake:
     def lake_rows(self, spec: dict[str, Any], columns: list[str]) -> list[tuple[Any, ...]]:
         cols = ", ".join(f"`{c.lower()}`" for c in columns)
         return [tuple(r) for r in self.spark.sql(f"SELECT {cols} FROM {self.ident(spec)}").collect()]
+
+    def steal_lease(self, table: str, run_id: str) -> None:
+        """Another run takes the lease over (as after the first lease expired)."""
+        self.ddb.update_item(
+            TableName=self.state_table,
+            Key={"pk": {"S": f"table#{table}"}},
+            UpdateExpression="SET leaseRunId=:run, leaseTier=:tier, leaseExpiresAt=:exp",
+            ExpressionAttributeValues={":run": {"S": run_id}, ":tier": {"S": "daily"}, ":exp": {"N": "4102444800"}},
+        )
+
+    def release_lease(self, table: str) -> None:
+        self.ddb.update_item(
+            TableName=self.state_table,
+            Key={"pk": {"S": f"table#{table}"}},
+            UpdateExpression="REMOVE leaseRunId, leaseTier, leaseExpiresAt",
+        )
 
     def snapshot_count(self, spec: dict[str, Any]) -> int:
         return int(self.spark.sql(f"SELECT count(*) FROM {self.ident(spec)}.snapshots").collect()[0][0])

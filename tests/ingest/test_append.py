@@ -170,3 +170,66 @@ def lake_spec_obj(spec: dict) -> object:
         "tables": [{**spec, "watermark": None}],
     }
     return parse_manifest(doc).tables[0]
+
+
+def test_key_committed_late_below_the_watermark_is_loaded_once(lake: Lake) -> None:
+    """Two real transactions: the one holding the lower auto-increment id commits after a load
+    has read the higher id. The key lookback reads it on the next run; nothing is duplicated and
+    rows already in the full copy are not written again (raw batch, full copy)."""
+    from tests.conftest import source_connection
+
+    lake.sql(
+        "CREATE TABLE payment_event (payment_event_id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+        " kind VARCHAR(10) NOT NULL)",
+        "INSERT INTO payment_event (kind) VALUES ('a'), ('b'), ('c')",
+    )
+    spec = lake.spec(
+        name="payment_event",
+        domain="finance",
+        strategy="append",
+        key="payment_event_id",
+        primaryKey=["payment_event_id"],
+    )
+    assert lake.load_one(spec).rowsRead == 3
+    slow = source_connection(lake.srcdb)
+    slow.autocommit(False)
+    try:
+        with slow.cursor() as cur:
+            cur.execute("INSERT INTO payment_event (kind) VALUES ('slow')")  # takes id 4, not committed
+        lake.sql("INSERT INTO payment_event (kind) VALUES ('fast')")  # id 5, committed
+        before = lake.load_one(spec)
+        assert before.status == "LOADED" and before.rowsRead == 1 and before.watermark == "5"
+        slow.commit()  # id 4 becomes visible below the watermark
+    finally:
+        slow.close()
+    snaps = lake.snapshot_count(spec)
+    late = lake.load_one(spec)
+    assert late.status == "LOADED", late.error
+    assert late.rowsRead == 1 and late.rowsWritten == 1 and late.watermark == "5"
+    assert lake.assert_full_copy_equals_source(spec) == 5  # every row once
+    assert lake.snapshot_count(spec) == snaps + 1
+    last = lake.state("payment_event")["lastRunId"]
+    batch = next(b for b in lake.raw_batches(spec) if last.replace(":", "%3A") in b)
+    assert [r[0] for r in lake.spark.read.parquet(spec["rawPath"] + batch).select("payment_event_id").collect()] == [4]
+    # the re-read keys are all present: no rows, no new snapshot, position unchanged
+    again = lake.load_one(spec)
+    assert again.status == "LOADED" and again.rowsRead == 0 and again.watermark == "5"
+    assert lake.snapshot_count(spec) == snaps + 1
+
+
+def test_empty_first_load_stores_no_watermark(lake: Lake) -> None:
+    lake.sql("CREATE TABLE ledger_import (import_id BIGINT NOT NULL PRIMARY KEY, amount DECIMAL(12,2) NOT NULL)")
+    spec = lake.spec(
+        name="ledger_import", domain="finance", strategy="append", key="import_id", primaryKey=["import_id"]
+    )
+    empty = lake.load_one(spec)
+    assert empty.status == "LOADED" and empty.rowsRead == 0
+    assert empty.watermark is None and empty.watermarkKind is None
+    state = lake.state("ledger_import")
+    assert "watermark" not in state and "watermarkKind" not in state  # no made-up position
+    assert state["lastStatus"] == "LOADED" and "leaseRunId" not in state
+    # signed keys at or below 0 (legacy imports) are loaded once rows appear
+    lake.sql("INSERT INTO ledger_import VALUES (-5000, 1.00), (0, 2.00), (3, 3.00)")
+    first = lake.load_one(spec)
+    assert first.status == "LOADED" and first.rowsRead == 3 and first.watermark == "3"
+    assert lake.assert_full_copy_equals_source(spec) == 3

@@ -3,6 +3,7 @@ the boundary cursor value, mixed-case names and the reserved word `return`."""
 
 from __future__ import annotations
 
+import decimal
 from datetime import timedelta
 
 import pytest
@@ -173,3 +174,158 @@ def test_merge_on_read_full_copy(lake: Lake) -> None:
 
 def res_run(lake: Lake, table: str) -> str:
     return str(lake.state(table)["lastRunId"])
+
+
+class Crash(BaseException):
+    """Stands for the process dying: not an Exception, so nothing in the job catches it."""
+
+
+@pytest.fixture(scope="module")
+def tickets(lake: Lake) -> dict:
+    lake.sql(
+        "CREATE TABLE service_ticket (ticket_id INT NOT NULL PRIMARY KEY, state VARCHAR(10) NOT NULL,"
+        " touched_at DATETIME(6) NOT NULL)",
+        "INSERT INTO service_ticket SELECT seq, 'open', UTC_TIMESTAMP(6) - INTERVAL 3 HOUR FROM seq_1_to_4",
+    )
+    return lake.spec(
+        name="service_ticket", strategy="incremental", cursor="touched_at", primaryKey=["ticket_id"], lookbackSeconds=60
+    )
+
+
+def test_crash_after_data_commit_then_retry(lake: Lake, tickets: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The data is published, the process dies before the state commit; the retry of the same
+    run commits the state only, with the watermark the published data reached (its max cursor),
+    so a row changed in between is read by the next run."""
+    import json
+
+    from lake_ingest.state import StateStore
+
+    assert lake.load_one(tickets).status == "LOADED"
+    old = lake.state("service_ticket")["watermark"]
+    lake.sql(
+        "UPDATE service_ticket SET state = 'closed', touched_at = UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE WHERE ticket_id = 2"
+    )
+    manifest = lake.plan([tickets])
+    run_id = json.load(open(manifest))["runId"]
+
+    def crash(*_a: object, **_k: object) -> None:
+        raise Crash()
+
+    with monkeypatch.context() as m:
+        m.setattr(StateStore, "commit", crash)
+        with pytest.raises(Crash):
+            lake.run_manifest(manifest)
+    state = lake.state("service_ticket")
+    assert state["leaseRunId"] == run_id and state["watermark"] == old  # state untouched
+    lake.assert_full_copy_equals_source(tickets)  # the data was published
+    lake.sql("UPDATE service_ticket SET state = 'between', touched_at = UTC_TIMESTAMP(6) WHERE ticket_id = 3")
+
+    snaps = lake.snapshot_count(tickets)
+    retry = lake.run_manifest(manifest).tables[0]
+    assert retry.status == "LOADED" and retry.rowsRead == 0, retry
+    assert lake.snapshot_count(tickets) == snaps  # not applied twice
+    state = lake.state("service_ticket")
+    assert "leaseRunId" not in state and state["lastRunId"] == run_id
+    lake_max = lake.spark.sql(f"SELECT max(touched_at) FROM {lake.ident(tickets)}").collect()[0][0]
+    assert parse_ts(state["watermark"]) == parse_ts(lake_max.isoformat())  # recovered from the lake
+    nxt = lake.load_one(tickets)
+    assert nxt.status == "LOADED" and nxt.rowsRead >= 1
+    assert lake.assert_full_copy_equals_source(tickets) == 4
+
+
+def test_row_after_the_high_mark_is_read_by_the_next_run(lake: Lake, tickets: dict) -> None:
+    """high = source clock - safety lag: a row stamped after it is not in this run's window, and
+    the next run's window (starting at this high) reads it."""
+    lake.sql(
+        "INSERT INTO service_ticket VALUES (10, 'recent', UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE),"
+        " (11, 'older', UTC_TIMESTAMP(6) - INTERVAL 90 MINUTE)"
+    )
+    lake.set_watermark(
+        "service_ticket", "timestamp", iso_ts(parse_ts(lake.state("service_ticket")["watermark"]) - timedelta(hours=2))
+    )
+    lagged = lake.load_one(tickets, safety_lag_seconds=3600)  # high = now - 1 h
+    assert lagged.status == "LOADED", lagged.error
+    ids = {r[0] for r in lake.lake_rows(tickets, ["ticket_id"])}
+    assert 11 in ids and 10 not in ids  # row 10's cursor is after the high mark
+    assert parse_ts(lagged.watermark or "") < parse_ts(
+        lake.sql("SELECT DATE_FORMAT(UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE, '%Y-%m-%dT%H:%i:%s.%fZ')")[0][0]
+    )
+    nxt = lake.load_one(tickets)
+    assert nxt.status == "LOADED", nxt.error
+    assert 10 in {r[0] for r in lake.lake_rows(tickets, ["ticket_id"])}
+    assert lake.assert_full_copy_equals_source(tickets) == 6
+
+
+def test_state_commit_refused_after_the_data_commit(lake: Lake, tickets: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another run takes the lease over between this run's publish and its state commit: the
+    commit is refused (REFUSED, watermark unchanged), and the new holder's load from the old
+    watermark re-reads the rows and merges them without duplicates."""
+    from lake_ingest.writer import FullCopy
+
+    old = lake.state("service_ticket")["watermark"]
+    lake.sql("UPDATE service_ticket SET state = 'won', touched_at = UTC_TIMESTAMP(6) WHERE ticket_id = 1")
+    lake.sql("INSERT INTO service_ticket VALUES (12, 'new', UTC_TIMESTAMP(6))")
+    real_publish = FullCopy._publish
+
+    def publish_then_lose_lease(self: FullCopy, run_id: str, parent: int | None) -> None:
+        real_publish(self, run_id, parent)
+        lake.steal_lease("service_ticket", "run-takeover")
+
+    with monkeypatch.context() as m:
+        m.setattr(FullCopy, "_publish", publish_then_lose_lease)
+        result = lake.load(tickets)
+    t = result.tables[0]
+    assert t.status == "REFUSED" and "no longer holds the lease" in (t.error or ""), t
+    assert result.status == "SUCCEEDED"
+    state = lake.state("service_ticket")
+    assert state["watermark"] == old and state["leaseRunId"] == "run-takeover"
+    assert state["lastRunId"] != result.runId
+    lake.assert_full_copy_equals_source(tickets)  # the data commit stands
+
+    holder = lake.run_manifest(lake.plan([tickets], run_id="run-takeover", take_leases=False)).tables[0]
+    assert holder.status == "LOADED", holder.error
+    assert holder.rowsRead >= 2  # re-read from the old watermark
+    assert lake.assert_full_copy_equals_source(tickets) == 7  # and merged, never duplicated
+    assert lake.state("service_ticket")["lastRunId"] == "run-takeover"
+
+
+def test_in_batch_versions_of_a_key_latest_wins_end_to_end(lake: Lake) -> None:
+    """A source whose declared key is not unique (a change feed): several versions of a key in
+    one batch become one row, the latest cursor, whatever the order they were written in; and
+    an older version never replaces a newer one already in the full copy."""
+    lake.sql(
+        "CREATE TABLE price_feed (seq INT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(10) NOT NULL,"
+        " price DECIMAL(10,2) NOT NULL, changed_at DATETIME(6) NOT NULL)",
+        "INSERT INTO price_feed (sku, price, changed_at) VALUES"
+        " ('A', 3.00, UTC_TIMESTAMP(6) - INTERVAL 1 HOUR),"  # newest A written first
+        " ('A', 1.00, UTC_TIMESTAMP(6) - INTERVAL 3 HOUR),"
+        " ('A', 2.00, UTC_TIMESTAMP(6) - INTERVAL 2 HOUR),"
+        " ('B', 9.00, UTC_TIMESTAMP(6) - INTERVAL 2 HOUR)",
+    )
+    spec = lake.spec(
+        name="price_feed", strategy="incremental", cursor="changed_at", primaryKey=["sku"], lookbackSeconds=0
+    )
+    first = lake.load_one(spec)
+    assert first.status == "LOADED" and first.rowsRead == 4 and first.rowsWritten == 2, first
+    assert sorted(lake.lake_rows(spec, ["sku", "price"])) == [
+        ("A", decimal.Decimal("3.00")),
+        ("B", decimal.Decimal("9.00")),
+    ]
+
+    lake.sql(
+        "INSERT INTO price_feed (sku, price, changed_at) VALUES"
+        " ('B', 11.00, UTC_TIMESTAMP(6)), ('B', 10.00, UTC_TIMESTAMP(6) - INTERVAL 1 SECOND),"
+        " ('A', 4.00, UTC_TIMESTAMP(6) - INTERVAL 1 SECOND)"
+    )
+    # the batch's A (4.00) is newer than the lake's; then make the lake's A newer than a new batch
+    second = lake.load_one(spec)
+    assert second.status == "LOADED" and second.rowsRead == 3 and second.rowsWritten == 2, second
+    assert sorted(lake.lake_rows(spec, ["sku", "price"])) == [
+        ("A", decimal.Decimal("4.00")),
+        ("B", decimal.Decimal("11.00")),
+    ]
+    lake.spark.sql(f"UPDATE {lake.ident(spec)} SET changed_at = changed_at + INTERVAL 1 DAY WHERE sku = 'A'")
+    lake.sql("INSERT INTO price_feed (sku, price, changed_at) VALUES ('A', 0.50, UTC_TIMESTAMP(6))")
+    third = lake.load_one(spec)
+    assert third.status == "LOADED" and third.rowsRead == 1, third
+    assert dict(lake.lake_rows(spec, ["sku", "price"]))["A"] == decimal.Decimal("4.00")  # older never wins

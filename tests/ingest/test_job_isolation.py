@@ -113,3 +113,98 @@ def test_lost_full_copy_is_reloaded_from_the_start(lake: Lake, pair: tuple[dict,
     res = lake.load_one(address)
     assert res.status == "LOADED", res.error
     assert lake.assert_full_copy_equals_source(address) == res.rowsRead
+
+
+def test_state_table_error_in_the_lease_check_fails_that_table_only(
+    lake: Lake, pair: tuple[dict, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from lake_ingest.state import StateStore
+
+    customer, address = pair
+    before = lake.state("customer").get("watermark")
+    real = StateStore.lease_holder
+
+    def flaky(self: StateStore, table: str) -> str | None:
+        if table == "customer":
+            raise ClientError(
+                {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "GetItem"
+            )
+        return real(self, table)
+
+    lake.sql("INSERT INTO customer_address (address_id, customer_id, city) VALUES (14,1,'Bonn')")
+    monkeypatch.setattr(StateStore, "lease_holder", flaky)
+    result = lake.load(customer, address)
+    by = {t.name: t for t in result.tables}
+    assert [t.name for t in result.tables] == ["customer", "customer_address"]  # both tried
+    assert by["customer"].status == "FAILED" and "ProvisionedThroughputExceeded" in (by["customer"].error or "")
+    assert by["customer_address"].status == "LOADED", by["customer_address"].error
+    assert result.status == "FAILED"
+    lake.assert_full_copy_equals_source(address)
+    state = lake.state("customer")
+    assert state.get("watermark") == before and state["lastStatus"] == "FAILED" and "leaseRunId" not in state
+
+
+def test_taken_over_lease_never_publishes_an_older_read(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run A reads the source, then (its lease expired) run B takes the table over, loads a newer
+    state of the source and publishes. A must not lay its older read over B's data."""
+    from lake_ingest import job
+
+    lake.sql(
+        "CREATE TABLE bin_location (bin_id INT NOT NULL PRIMARY KEY, zone CHAR(1) NOT NULL)",
+        "INSERT INTO bin_location VALUES (1, 'A'), (2, 'A'), (3, 'A')",
+    )
+    spec = lake.spec(name="bin_location", domain="logistics", strategy="snapshot", primaryKey=["bin_id"])
+    assert lake.load_one(spec).status == "LOADED"
+    lake.sql("UPDATE bin_location SET zone = 'B' WHERE bin_id = 1")  # what A reads
+    manifest_a = lake.plan([spec], run_id="run-slow-A")
+    real_write_raw = job.write_raw
+    b_result: list[object] = []
+
+    def write_then_lose_lease(spark: object, df: object, batch_dir: str) -> object:
+        batch = real_write_raw(spark, df, batch_dir)  # A's read is done (materialized)
+        if "run-slow-A" in batch_dir and not b_result:
+            lake.sql(
+                "UPDATE bin_location SET zone = 'C' WHERE bin_id IN (1, 2)", "DELETE FROM bin_location WHERE bin_id = 3"
+            )
+            lake.steal_lease("bin_location", "run-fast-B")
+            b_result.append(lake.run_manifest(lake.plan([spec], run_id="run-fast-B", take_leases=False)))
+        return batch
+
+    monkeypatch.setattr(job, "write_raw", write_then_lose_lease)
+    result_a = lake.run_manifest(manifest_a)
+    t = result_a.tables[0]
+    assert b_result and b_result[0].tables[0].status == "LOADED"  # type: ignore[attr-defined]
+    assert t.status == "REFUSED", t
+    assert lake.assert_full_copy_equals_source(spec) == 2  # B's newer data stands
+    from lake_ingest.writer import FullCopy
+
+    assert (
+        FullCopy(lake.spark, "lake", spec["targetDatabase"], spec["targetTable"]).already_applied("run-slow-A") is None
+    )
+    assert lake.state("bin_location")["lastRunId"] == "run-fast-B"
+
+
+def test_a_table_moved_since_the_load_started_is_not_published(lake: Lake) -> None:
+    """The lease still held, but the full copy got a snapshot from another writer after the pin:
+    the publish is refused (TableMoved, which fails the table) and the other writer's data stands."""
+    from lake_ingest.errors import TableMoved
+    from lake_ingest.writer import FullCopy
+
+    spark = lake.spark
+    full = FullCopy(spark, "lake", f"{lake.prefix}_logistics", "dock_door")
+    rows = spark.createDataFrame([(1, "north"), (2, "south")], "door_id int, side string")
+    full.create(rows.schema)
+    full.append(rows, "run-first")
+    checks: list[str] = []
+    base = full.pin(lambda: checks.append("lease"))
+    assert base is not None
+    other = FullCopy(spark, "lake", f"{lake.prefix}_logistics", "dock_door")
+    other.append(spark.createDataFrame([(3, "east")], rows.schema), "run-other")
+    snaps = int(spark.sql(f"SELECT count(*) FROM {full.ident}.snapshots").collect()[0][0])
+    with pytest.raises(TableMoved, match="moved to snapshot"):
+        full.replace(spark.createDataFrame([(1, "stale")], rows.schema), "run-pinned", "x")
+    assert checks == ["lease"]  # the lease was checked, then the move found before any write
+    assert int(spark.sql(f"SELECT count(*) FROM {full.ident}.snapshots").collect()[0][0]) == snaps
+    assert sorted(tuple(r) for r in spark.read.table(full.ident).collect()) == [(1, "north"), (2, "south"), (3, "east")]

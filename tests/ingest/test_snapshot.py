@@ -70,3 +70,41 @@ def test_snapshot_without_primary_key_keeps_repeated_rows(lake: Lake) -> None:
     emptied = lake.load_one(spec)
     assert emptied.status == "LOADED" and emptied.rowsRead == 0
     assert lake.assert_full_copy_equals_source(spec) == 0
+
+
+def test_crash_after_data_commit_then_retry(lake: Lake, rates: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The retry of a run whose replace is published commits the state only, with the checksum
+    the published data was read at (kept in the snapshot summary): the next run then sees the
+    source unchanged and reads nothing."""
+    import json
+
+    from lake_ingest.state import StateStore
+
+    class Crash(BaseException):
+        pass
+
+    lake.sql("UPDATE currency_rate SET exchange_rate = 1.25 WHERE to_currency = 'USD'")
+    checksum = str(lake.sql("CHECKSUM TABLE currency_rate")[0][1])
+    old = lake.state("currency_rate")["watermark"]
+    manifest = lake.plan([rates])
+    run_id = json.load(open(manifest))["runId"]
+
+    def crash(*_a: object, **_k: object) -> None:
+        raise Crash()
+
+    with monkeypatch.context() as m:
+        m.setattr(StateStore, "commit", crash)
+        with pytest.raises(Crash):
+            lake.run_manifest(manifest)
+    assert lake.state("currency_rate")["watermark"] == old
+    lake.assert_full_copy_equals_source(rates)
+    snaps = lake.snapshot_count(rates)
+
+    retry = lake.run_manifest(manifest).tables[0]
+    assert retry.status == "LOADED" and retry.rowsRead == 0, retry
+    assert lake.snapshot_count(rates) == snaps
+    state = lake.state("currency_rate")
+    assert state["watermark"] == checksum and state["lastRunId"] == run_id and "leaseRunId" not in state
+    same = lake.load_one(rates)
+    assert same.status == "UNCHANGED" and lake.snapshot_count(rates) == snaps
+    lake.assert_full_copy_equals_source(rates)

@@ -144,6 +144,12 @@ def _variants() -> list[dict]:
     out = [good, manifest_doc(watermark={"kind": "timestamp", "value": "2024-01-01T00:00:00.000000Z"})]
     out.append(manifest_doc(strategy="append", key="id", cursor="x"))
     out.append(manifest_doc(strategy="snapshot", watermark={"kind": "checksum", "value": "1"}))
+    out.append(
+        {
+            **manifest_doc(strategy="append", key="id", lookbackKeys=0),
+            "source": {**good["source"], "timeZone": "America/Argentina/Buenos_Aires"},
+        }
+    )
     bad = [
         manifest_doc(watermark={"kind": "nope", "value": "1"}),
         manifest_doc(watermark={"kind": "integer"}),
@@ -158,6 +164,9 @@ def _variants() -> list[dict]:
         {**good, "leaseExpiresAt": True},
         {k: v for k, v in good.items() if k != "lake"},
         {**good, "source": {**good["source"], "engine": "db2"}},
+        {**good, "source": {**good["source"], "timeZone": "CET offset +1"}},
+        {**good, "source": {**good["source"], "timeZone": 1}},
+        manifest_doc(strategy="append", key="id", lookbackKeys=-1),
     ]
     return out + bad
 
@@ -179,7 +188,7 @@ def test_builtin_validator_agrees_with_jsonschema() -> None:
             got = False
         assert got == expected, doc
         verdicts.append(got)
-    assert verdicts.count(True) == 4 and verdicts.count(False) == 13
+    assert verdicts.count(True) == 5 and verdicts.count(False) == 16
 
 
 def test_manifest_validation_without_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -187,3 +196,150 @@ def test_manifest_validation_without_jsonschema(monkeypatch: pytest.MonkeyPatch)
     assert parse_manifest(manifest_doc()).tables[0].name == "customer"
     with pytest.raises(ManifestError, match="tables/0"):
         parse_manifest(manifest_doc(strategy="append"))
+
+
+class FakeJdbc:
+    """The metadata side of Jdbc with canned answers (no database)."""
+
+    def __init__(self, now: str = "2024-10-27 01:10:00.000000", top: str | None = None) -> None:
+        self.now, self.top = now, top
+        self.count_min_max: tuple[str, str, str] = ("0", "0", "0")
+        self.rows = 0
+
+    def utc_now_minus(self, _seconds: int) -> str:
+        return self.now
+
+    def scalar(self, _sql: str, _params: tuple[str, ...] = ()) -> str | None:
+        return self.top
+
+    def estimated_rows(self, _schema: str, _table: str) -> int:
+        return self.rows
+
+    def query(self, _sql: str, _params: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+        return [self.count_min_max]
+
+
+def _spec(**over: object) -> object:
+    doc = manifest_doc(**over)
+    table = doc["tables"][0]
+    for name in [k for k, v in table.items() if v is None and k != "watermark"]:
+        del table[name]  # None: leave the field out
+    return parse_manifest(doc).tables[0]
+
+
+def test_partition_ranges_are_open_below_and_above() -> None:
+    """Rows outside the sampled MIN/MAX (committed after the sample, or a NULL key) still land in
+    exactly one range: evaluated over real SQL (sqlite) for keys from far below to far above."""
+    import sqlite3
+
+    from lake_ingest.strategies import partition_predicates
+
+    jdbc = FakeJdbc()
+    jdbc.rows, jdbc.count_min_max = 1000, ("1000", "100", "1099")
+    spec = _spec(strategy="append", key="id", primaryKey=["id"], cursor=None)
+    columns = [SourceColumn("id", "bigint", "bigint(20)", 19)]
+    preds = partition_predicates(jdbc, spec, "erp", columns, "`id` > 99", 200, 4)  # type: ignore[arg-type]
+    assert preds is not None and len(preds) == 4
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (id INTEGER)")
+    keys: list[int | None] = [-(2**40), 0, 99, 100, 101, 374, 375, 376, 1099, 1100, 2**40, None]
+    db.executemany("INSERT INTO t VALUES (?)", [(k,) for k in keys])
+    hits: list[int | None] = []
+    for pred in preds:
+        hits += [r[0] for r in db.execute(f"SELECT id FROM t WHERE {pred}")]
+    assert sorted(hits, key=lambda k: (k is None, k or 0)) == sorted(keys, key=lambda k: (k is None, k or 0))
+
+
+def test_wall_window_across_clock_changes() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from lake_ingest import clock
+
+    berlin = clock.zone("Europe/Berlin")
+    back = datetime(2024, 10, 27, 1, 0, tzinfo=UTC)  # 03:00 CEST -> 02:00 CET
+    ten = timedelta(minutes=10)
+    # no change inside the window: plain wall times (CET, +1)
+    assert clock.wall_window(berlin, back + ten, back + 3 * ten) == (
+        datetime(2024, 10, 27, 2, 10),
+        datetime(2024, 10, 27, 2, 30),
+    )
+    # across the backward change: the lower bound moves back by the hour, the upper bound
+    # reaches the last CEST wall time
+    assert clock.wall_window(berlin, back - ten, back + ten) == (
+        datetime(2024, 10, 27, 1, 50),
+        datetime(2024, 10, 27, 3, 10),
+    )
+    # a first load covers rows stamped before a change in the last day
+    assert clock.wall_window(berlin, None, back + ten) == (None, datetime(2024, 10, 27, 3, 10))
+    # forward change (02:00 CET -> 03:00 CEST): nothing is repeated
+    fwd = datetime(2024, 3, 31, 1, 0, tzinfo=UTC)
+    assert clock.wall_window(berlin, fwd - ten, fwd + ten) == (
+        datetime(2024, 3, 31, 1, 50),
+        datetime(2024, 3, 31, 3, 10),
+    )
+    # behind UTC
+    ny = clock.zone("America/New_York")
+    assert clock.wall_window(ny, datetime(2024, 6, 1, 12, tzinfo=UTC), datetime(2024, 6, 1, 13, tzinfo=UTC)) == (
+        datetime(2024, 6, 1, 8),
+        datetime(2024, 6, 1, 9),
+    )
+    # a wall time inside the repeated hour stands for its first occurrence (CEST)
+    assert clock.wall_to_utc(berlin, datetime(2024, 10, 27, 2, 30)) == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)
+    assert clock.wall_to_utc(berlin, datetime(2024, 10, 27, 3, 20)) == datetime(2024, 10, 27, 2, 20, tzinfo=UTC)
+    assert clock.zone("UTC") is UTC
+    from lake_ingest.errors import TableError
+
+    with pytest.raises(TableError, match="Mars/Olympus"):
+        clock.zone("Mars/Olympus")
+
+
+def test_incremental_bounds_by_cursor_type_and_zone() -> None:
+    from lake_ingest.strategies import plan_incremental
+
+    jdbc = FakeJdbc(now="2024-10-27 01:10:00.000000")
+    wm = {"kind": "timestamp", "value": "2024-10-27T00:50:00.000000Z"}
+    spec = _spec(cursor="changed_at", lookbackSeconds=0, watermark=wm)
+    dt_col = [SourceColumn("changed_at", "datetime", "datetime(6)", None)]
+    ts_col = [SourceColumn("changed_at", "timestamp", "timestamp(6)", None)]
+    berlin = plan_incremental(jdbc, spec, dt_col, 0, "Europe/Berlin")  # type: ignore[arg-type]
+    assert berlin.where == (
+        "`changed_at` > '2024-10-27 01:50:00.000000' AND `changed_at` <= '2024-10-27 03:10:00.000000'"
+    )
+    assert berlin.new_watermark is not None and berlin.new_watermark.value == "2024-10-27T01:10:00.000000Z"
+    utc_window = "`changed_at` > '2024-10-27 00:50:00.000000' AND `changed_at` <= '2024-10-27 01:10:00.000000'"
+    # a TIMESTAMP is an instant (UTC session): the zone does not apply; nor for a UTC source
+    assert plan_incremental(jdbc, spec, ts_col, 0, "Europe/Berlin").where == utc_window  # type: ignore[arg-type]
+    assert plan_incremental(jdbc, spec, dt_col, 0, "UTC").where == utc_window  # type: ignore[arg-type]
+    first = plan_incremental(jdbc, _spec(cursor="changed_at"), dt_col, 0, "America/New_York")  # type: ignore[arg-type]
+    assert first.where == "(`changed_at` <= '2024-10-26 21:10:00.000000' OR `changed_at` IS NULL)"
+
+
+def test_append_reads_a_key_lookback_below_the_watermark() -> None:
+    from lake_ingest.strategies import plan_append
+
+    cols = [SourceColumn("id", "bigint", "bigint(20)", 19)]
+    wm = {"kind": "integer", "value": "500"}
+    unmoved = plan_append(FakeJdbc(top="500"), _spec(strategy="append", key="id", watermark=wm), cols)  # type: ignore[arg-type]
+    assert unmoved.where == "`id` > -500 AND `id` <= 500"  # MAX did not move: still re-read
+    assert unmoved.new_watermark is not None and unmoved.new_watermark.value == "500"
+    narrow = plan_append(
+        FakeJdbc(top="900"),  # type: ignore[arg-type]
+        _spec(strategy="append", key="id", watermark=wm, lookbackKeys=50),
+        cols,
+    )
+    assert narrow.where == "`id` > 450 AND `id` <= 900" and narrow.new_watermark is not None
+    assert narrow.new_watermark.value == "900"
+    empty = plan_append(FakeJdbc(top=None), _spec(strategy="append", key="id"), cols)  # type: ignore[arg-type]
+    assert empty.where == "1 = 0" and empty.new_watermark is None  # no made-up position
+
+
+def test_manifest_time_zone_and_key_lookback() -> None:
+    doc = manifest_doc(strategy="append", key="id", lookbackKeys=25)
+    assert parse_manifest(doc).source_time_zone == "UTC"  # absent: UTC
+    assert parse_manifest(doc).tables[0].lookback_keys == 25
+    assert parse_manifest(manifest_doc(strategy="append", key="id")).tables[0].lookback_keys == 1000
+    doc["source"]["timeZone"] = "Europe/Berlin"
+    assert parse_manifest(doc).source_time_zone == "Europe/Berlin"
+    doc["source"]["timeZone"] = "Mars/Olympus"  # IANA-shaped, but no such zone
+    with pytest.raises(ManifestError, match="timeZone"):
+        parse_manifest(doc)

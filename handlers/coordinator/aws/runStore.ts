@@ -1,12 +1,23 @@
 /** RunStore on the DynamoDB state table: `schedule#...` idempotency records and `run#<id>` items. */
-import { GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  GetItemCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type TransactionCanceledException,
+  type TransactWriteItemsCommandInput,
+} from "@aws-sdk/client-dynamodb";
 import { stateKeys } from "../../../model";
-import type { RunStore, ScheduleClaim } from "../ports";
+import type { RunFields, RunStore, ScheduleClaim } from "../ports";
 import type { RunRecord, RunStatus, Trigger } from "../core/types";
 import { errorName, L, N, S, str, strList, type Item } from "./values";
 
-type Fields = Parameters<RunStore["transition"]>[3];
 type Stale = Parameters<RunStore["transition"]>[4];
+
+/** Attempts of the claim transaction while it conflicts with a concurrent one on the same items. */
+const CLAIM_ATTEMPTS = 5;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const STATUSES: readonly RunStatus[] = ["STARTING", "RUNNING", "START_FAILED", "FINALIZING", "FINALIZED"];
 
@@ -39,24 +50,7 @@ export class DynamoRunStore implements RunStore {
     private readonly nowSeconds: () => number,
   ) {}
 
-  async claimSchedule(key: string, runId: string, ttl: number): Promise<ScheduleClaim> {
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: { pk: S(key), runId: S(runId), ttl: N(ttl) },
-          ConditionExpression: "attribute_not_exists(pk)",
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-        }),
-      );
-      return { claimed: true };
-    } catch (error) {
-      if (errorName(error) !== "ConditionalCheckFailedException") throw error;
-      return { claimed: false, runId: str((error as { Item?: Item }).Item, "runId") };
-    }
-  }
-
-  async create(run: RunRecord, ttl: number): Promise<void> {
+  async claim(key: string, run: RunRecord, holder: string, ttl: { schedule: number; run: number }): Promise<ScheduleClaim> {
     const item: Item = {
       pk: S(stateKeys.run(run.runId)),
       runId: S(run.runId),
@@ -65,12 +59,72 @@ export class DynamoRunStore implements RunStore {
       status: S(run.status),
       createdAt: S(run.createdAt),
       updatedAt: N(this.nowSeconds()),
+      startedBy: S(holder),
       tables: L(run.tables),
-      ttl: N(ttl),
+      ttl: N(ttl.run),
     };
     if (run.scheduledAt) item["scheduledAt"] = S(run.scheduledAt);
     if (run.jobName) item["jobName"] = S(run.jobName);
-    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
+    const input: TransactWriteItemsCommandInput = {
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: S(key), runId: S(run.runId), ttl: N(ttl.schedule) },
+            ConditionExpression: "attribute_not_exists(pk)",
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          },
+        },
+        { Put: { TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
+      ],
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteItemsCommand(input));
+        return { claimed: true };
+      } catch (error) {
+        if (errorName(error) !== "TransactionCanceledException") throw error;
+        const [schedule, record] = (error as TransactionCanceledException).CancellationReasons ?? [];
+        if (schedule?.Code === "ConditionalCheckFailed") return { claimed: false, runId: str(schedule.Item, "runId") };
+        // A concurrent delivery of the same event is claiming the same item: once it commits, the
+        // retry sees its claim (a duplicate); DynamoDB cancels both sides of such a conflict.
+        const conflict = schedule?.Code === "TransactionConflict" || record?.Code === "TransactionConflict";
+        if (!conflict || attempt >= CLAIM_ATTEMPTS) throw error;
+        await sleep(Math.random() * 25 * 2 ** attempt);
+      }
+    }
+  }
+
+  async resume(runId: string, holder: string, staleBefore: number): Promise<RunRecord | undefined> {
+    try {
+      const res = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: S(stateKeys.run(runId)) },
+          UpdateExpression: "SET startedBy = :h, updatedAt = :now",
+          ConditionExpression: "#s = :starting AND attribute_not_exists(jobRunId) AND updatedAt < :stale",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":h": S(holder),
+            ":now": N(this.nowSeconds()),
+            ":starting": S("STARTING"),
+            ":stale": N(staleBefore),
+          },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return res.Attributes ? runOf(res.Attributes) : undefined;
+    } catch (error) {
+      if (errorName(error) === "ConditionalCheckFailedException") return undefined;
+      throw error;
+    }
+  }
+
+  advanceStart(runId: string, holder: string, to: RunStatus, fields: RunFields = {}): Promise<boolean> {
+    return this.update(runId, to, fields, "#s = :starting AND startedBy = :holder AND attribute_not_exists(jobRunId)", {
+      ":starting": S("STARTING"),
+      ":holder": S(holder),
+    });
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {
@@ -80,8 +134,27 @@ export class DynamoRunStore implements RunStore {
     return res.Item ? runOf(res.Item) : undefined;
   }
 
-  async transition(runId: string, from: readonly RunStatus[], to: RunStatus, fields: Fields = {}, stale?: Stale): Promise<boolean> {
-    const values: Record<string, AttributeValue> = { ":to": S(to), ":now": N(this.nowSeconds()) };
+  transition(runId: string, from: readonly RunStatus[], to: RunStatus, fields: RunFields = {}, stale?: Stale): Promise<boolean> {
+    const values: Record<string, AttributeValue> = {};
+    from.forEach((status, i) => (values[`:from${i}`] = S(status)));
+    let condition = `#s IN (${from.map((_, i) => `:from${i}`).join(", ")})`;
+    if (stale) {
+      values[":staleStatus"] = S(stale.status);
+      values[":staleBefore"] = N(stale.updatedBefore);
+      condition = `(${condition}) OR (#s = :staleStatus AND updatedAt < :staleBefore)`;
+    }
+    return this.update(runId, to, fields, condition, values);
+  }
+
+  /** SET status = `to`, updatedAt and the fields IF the run exists AND `condition`; false if refused. */
+  private async update(
+    runId: string,
+    to: RunStatus,
+    fields: RunFields,
+    condition: string,
+    conditionValues: Record<string, AttributeValue>,
+  ): Promise<boolean> {
+    const values: Record<string, AttributeValue> = { ...conditionValues, ":to": S(to), ":now": N(this.nowSeconds()) };
     const sets = ["#s = :to", "updatedAt = :now"];
     const add = (name: string, value: AttributeValue | undefined): void => {
       if (value === undefined) return;
@@ -93,13 +166,6 @@ export class DynamoRunStore implements RunStore {
     add("jobRunId", fields.jobRunId !== undefined ? S(fields.jobRunId) : undefined);
     add("tables", fields.tables !== undefined ? L(fields.tables) : undefined);
     add("lastError", fields.error !== undefined ? S(fields.error) : undefined);
-    from.forEach((status, i) => (values[`:from${i}`] = S(status)));
-    let condition = `#s IN (${from.map((_, i) => `:from${i}`).join(", ")})`;
-    if (stale) {
-      values[":staleStatus"] = S(stale.status);
-      values[":staleBefore"] = N(stale.updatedBefore);
-      condition = `(${condition}) OR (#s = :staleStatus AND updatedAt < :staleBefore)`;
-    }
     try {
       await this.client.send(
         new UpdateItemCommand({

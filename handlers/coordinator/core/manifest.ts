@@ -25,6 +25,8 @@ export interface ManifestTable {
   readonly primaryKey: readonly string[];
   readonly pii: readonly string[];
   readonly lookbackSeconds?: number;
+  /** append: keys re-read below the watermark (the job's default when absent). */
+  readonly lookbackKeys?: number;
   readonly rawPath: string;
   readonly rawDatabase: string;
   readonly targetDatabase: string;
@@ -43,6 +45,8 @@ export interface RunManifest {
     readonly database: string;
     readonly schema: string;
     readonly connectionName?: string;
+    /** IANA zone of the source's DATETIME wall times; absent means UTC. */
+    readonly timeZone?: string;
   };
   readonly lake: {
     readonly rawRoot: string;
@@ -60,6 +64,8 @@ export interface ManifestContext {
     readonly database: string;
     readonly schema: string | undefined;
     readonly connectionName?: string;
+    /** IANA zone the application writes DATETIME values in (SOURCE_TIME_ZONE); UTC when absent. */
+    readonly timeZone?: string;
   };
   readonly rawBucket: string;
   readonly warehouseBucket: string;
@@ -122,6 +128,7 @@ export function buildManifest(ctx: ManifestContext, run: ManifestRun): RunManife
     database: ctx.source.database,
     schema: defaultSchema(location),
     ...(ctx.source.connectionName !== undefined ? { connectionName: ctx.source.connectionName } : {}),
+    ...(ctx.source.timeZone !== undefined ? { timeZone: ctx.source.timeZone } : {}),
   };
   return {
     version: 1,

@@ -1,12 +1,14 @@
 /**
  * A crawler changed state. When a crawl ends, its raw tables exist (or changed): tag their PII
  * columns, or, if the crawl failed, put its tables back in the queue. Then serve the queue.
+ * A "Succeeded" event is checked against the crawler's own record of its last crawl (a cancelled
+ * crawl, or a Failed event lost on the way, must not pass for a success).
  */
 import { buildAlert } from "../core/alert";
 import type { CrawlerStateEvent } from "../core/events";
 import type { FlowContext } from "./context";
 import { epochSeconds } from "../core/time";
-import { CRAWLER_LOCK_SECONDS, serveCrawls, settleFinishedCrawl, type CrawlReport } from "./serveCrawls";
+import { CRAWLER_LOCK_SECONDS, requeueCrawl, serveCrawls, settleFinishedCrawl, type CrawlReport } from "./serveCrawls";
 
 export type CrawlerEventReport =
   | { readonly outcome: "ignored"; readonly reason: string }
@@ -27,20 +29,23 @@ export async function onCrawlerState(ctx: FlowContext, event: CrawlerStateEvent)
     return { outcome: "ignored", reason: `crawler state ${event.state} is not an end state` };
   }
   const holder = `crawler-event-${ports.clock.randomHex(4)}`;
-  let requeued: string[] = [];
+  let requeued: readonly string[] = [];
+  let requeueReason = state === "failed" ? `crawl failed: ${event.message || "no message"}` : "";
   const tagFailures: { table: string; reason: string }[] = [];
   const now = epochSeconds(ports.clock.now());
   // Under the domain's crawler lock; if another coordinator holds it, it settles the crawl itself.
   if (await ports.crawlQueue.lock(domain, holder, now, now + CRAWLER_LOCK_SECONDS)) {
     try {
       if (state === "succeeded") {
-        tagFailures.push(...(await settleFinishedCrawl(ctx, domain, holder)));
+        const settled = await settleFinishedCrawl(ctx, domain, holder);
+        tagFailures.push(...settled.tagFailures);
+        if (settled.failed) {
+          requeued = settled.failed.tables;
+          requeueReason = settled.failed.reason;
+        }
       } else {
         requeued = await ports.crawlQueue.inFlight(domain);
-        for (const table of requeued) await ports.leases.uncatalogue(table);
-        await ports.crawlQueue.add(requeued);
-        await ports.crawlQueue.setInFlight(domain, holder, []);
-        ports.log.warn("crawler.failed", { crawler: event.crawlerName, requeued, message: event.message });
+        if (requeued.length > 0) await requeueCrawl(ctx, domain, holder, requeued, requeueReason);
       }
     } finally {
       await ports.crawlQueue.unlock(domain, holder);
@@ -48,14 +53,20 @@ export async function onCrawlerState(ctx: FlowContext, event: CrawlerStateEvent)
   }
   const crawl = await serveCrawls(ctx, holder);
   tagFailures.push(...crawl.tagFailures);
-  if (tagFailures.length > 0 || state === "failed") {
+  const problems = crawl.problems.flatMap((p) => p.tables.map((table) => ({ table, reason: p.reason })));
+  if (tagFailures.length > 0 || problems.length > 0 || requeued.length > 0 || state === "failed") {
     const alert = buildAlert({
       lakeName: config.lakeName,
       environment: config.environment,
       runId: holder,
       tier: `crawler ${event.crawlerName}`,
-      headline: state === "failed" ? `crawl failed (${requeued.length} table(s) queued again): ${event.message}` : "PII tags not applied",
-      failures: [...requeued.map((table) => ({ table, reason: `crawl failed: ${event.message || "no message"}` })), ...tagFailures],
+      headline:
+        state === "failed" || requeued.length > 0
+          ? `crawl did not succeed (${requeued.length} table(s) queued again): ${requeueReason}`
+          : problems.length > 0
+            ? "crawls not served"
+            : "PII tags not applied",
+      failures: [...requeued.map((table) => ({ table, reason: requeueReason })), ...tagFailures, ...problems],
     });
     await ports.alerter.publish(alert.subject, alert.message);
   }

@@ -1,20 +1,25 @@
 /**
  * A job run ended: return the leases the run still holds, queue crawls for tables whose schema
  * the catalog has not seen (tagging their PII columns), serve the crawl queue, publish metrics
- * and an alert naming every failed table.
+ * and an alert naming every failed table. Crawl serving never stops a finalize (its problems are
+ * reported and alerted); any other error gives the claim back before it is rethrown, so that the
+ * retry of the event finalizes the run instead of finding it FINALIZING.
  */
 import { buildAlert } from "../core/alert";
 import { crawlRequests } from "../core/crawl";
-import type { JobStateEvent } from "../core/events";
+import type { JobStateEvent, TerminalJobState } from "../core/events";
 import { emfLine } from "../core/metrics";
 import { classifyRun, countOutcomes, failures, type OutcomeCounts } from "../core/outcome";
 import { isRunId } from "../core/runId";
 import { epochSeconds } from "../core/time";
 import type { RunRecord } from "../core/types";
-import { type FlowContext } from "./context";
-import { serveCrawls, tagPiiColumns, type CrawlReport } from "./serveCrawls";
+import { errorText, type FlowContext } from "./context";
+import { serveCrawls, tagPiiColumns, unservedCrawls, type CrawlReport } from "./serveCrawls";
 
-/** A finalizer that died mid-way may be replaced after this long (the Lambda's maximum timeout). */
+/**
+ * A finalizer that died mid-way (killed, not failed: a failure gives its claim back) may be
+ * replaced by a job-end event delivered after this long (the Lambda's maximum timeout).
+ */
 export const FINALIZE_STALE_SECONDS = 900;
 
 export type FinalizeReport =
@@ -46,7 +51,7 @@ async function resolveRun(ctx: FlowContext, event: JobStateEvent): Promise<RunRe
 }
 
 export async function finalizeRun(ctx: FlowContext, event: JobStateEvent): Promise<FinalizeReport> {
-  const { ports, config } = ctx;
+  const { ports } = ctx;
   const { log } = ports;
   if (event.state === undefined) {
     const reason = `job state ${event.rawState} is not terminal`;
@@ -74,39 +79,68 @@ export async function finalizeRun(ctx: FlowContext, event: JobStateEvent): Promi
     return { outcome: "duplicate", runId: run.runId, status: run.status };
   }
 
-  const job = { state: event.state, message: event.message };
+  try {
+    return await finalizeClaimed(ctx, event, event.state, run, now);
+  } catch (error) {
+    // Back to RUNNING (claimable at once): the Lambda retry of this event then finalizes the run.
+    // Every step before FINALIZED is safe to repeat (conditional releases, set-union queue adds).
+    const given = await ports.runs.transition(run.runId, ["FINALIZING"], "RUNNING", { error: errorText(error) }).catch(() => false);
+    log.error("run.finalize_failed", { runId: run.runId, error: errorText(error), claimGivenBack: given });
+    throw error;
+  }
+}
+
+async function finalizeClaimed(
+  ctx: FlowContext,
+  event: JobStateEvent,
+  state: TerminalJobState,
+  run: RunRecord,
+  now: Date,
+): Promise<FinalizeReport> {
+  const { ports, config } = ctx;
+  const { log } = ports;
+  const job = { state, message: event.message };
   const states = await ports.leases.read(run.tables);
   const outcomes = classifyRun(run.runId, run.tables, states, job);
   const unfinished = outcomes.filter((o) => o.kind === "unfinished").map((o) => o.table);
-  const reason = `job run ended ${event.state} before the table was committed${event.message ? `: ${event.message}` : ""}`;
+  const reason = `job run ended ${state} before the table was committed${event.message ? `: ${event.message}` : ""}`;
   const { released } = unfinished.length > 0 ? await ports.leases.release(unfinished, run.runId, reason) : { released: [] };
 
   const requested = crawlRequests(outcomes, states);
   const fullTagFailures = await tagPiiColumns(ctx, requested, "full");
-  if (requested.length > 0) await ports.crawlQueue.add(requested);
-  const crawl = await serveCrawls(ctx, run.runId);
+  let crawl: CrawlReport;
+  try {
+    if (requested.length > 0) await ports.crawlQueue.add(requested);
+    crawl = await serveCrawls(ctx, run.runId);
+  } catch (error) {
+    // Not queued, or queued but not served: a request not queued is detected again on the
+    // table's next load (its fingerprint still differs from the catalog's).
+    log.error("crawler.serve_failed", { runId: run.runId, error: errorText(error), requested });
+    crawl = unservedCrawls(ctx, requested, `crawl queue not served (${errorText(error)})`);
+  }
   if (requested.length === 0 && crawl.started.length === 0)
     log.info("crawler.skipped", { runId: run.runId, reason: "no table of the run is new or changed" });
 
   await ports.runs.transition(run.runId, ["FINALIZING"], "FINALIZED");
   const counts = countOutcomes(outcomes);
-  const failed = [...failures(outcomes), ...fullTagFailures, ...crawl.tagFailures];
+  const crawlProblems = crawl.problems.flatMap((p) => p.tables.map((table) => ({ table, reason: p.reason })));
+  const failed = [...failures(outcomes), ...fullTagFailures, ...crawl.tagFailures, ...crawlProblems];
   log.info("run.finalized", {
     runId: run.runId,
     tier: run.tier,
-    jobState: event.state,
+    jobState: state,
     ...counts,
     released: released.length,
     crawlRequested: requested,
   });
-  publishMetrics(ctx, run, counts, crawl, requested.length, now, event.state);
-  if (failed.length > 0 || event.state !== "SUCCEEDED") {
+  publishMetrics(ctx, run, counts, crawl, requested.length, now, state);
+  if (failed.length > 0 || state !== "SUCCEEDED") {
     const alert = buildAlert({
       lakeName: config.lakeName,
       environment: config.environment,
       runId: run.runId,
       tier: run.tier,
-      headline: `job ${event.state}: ${counts.failed} of ${run.tables.length} table(s) failed`,
+      headline: `job ${state}: ${counts.failed} of ${run.tables.length} table(s) failed`,
       failures: failed,
     });
     await ports.alerter.publish(alert.subject, alert.message);

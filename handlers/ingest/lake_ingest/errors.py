@@ -19,3 +19,7 @@ class LeaseNotHeld(Exception):
 
 class ManifestError(Exception):
     pass
+
+
+class TableMoved(TableError):
+    """The full copy got a new snapshot after this load started (another writer): not published."""

@@ -11,9 +11,11 @@ the same JSON written to <manifest URI>.result.json (or --result_uri):
                "schemaFingerprint", "schemaChanged", "error", "durationMs"}]}
 A failure before any table (manifest unreadable or invalid, runId mismatch) gives status FAILED,
 "tables": [] and "error", and exit code 2.
-REFUSED: the run does not hold the table's lease (nothing was written, or the state commit was
-refused after the data was committed; either way the watermark did not move). It does not
-fail the job: the lease holder loads the table.
+REFUSED: the run does not hold the table's lease (nothing was written or published, or the
+state commit was refused after the data was committed; either way the watermark did not move).
+It does not fail the job: the lease holder loads the table. The lease is checked before the
+table's load and again right before its data is published. An error reading the state table
+(lease check included) fails that table only.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from . import clock
 from .args import JobArgs, parse_args
 from .errors import LeaseNotHeld, ManifestError
 from .fingerprint import schema_fingerprint
@@ -35,7 +38,9 @@ from .manifest import Manifest, TableSpec, Watermark, load_manifest
 from .source import Jdbc, SourceColumn, SourceConfig, resolve_source_config
 from .state import Commit, StateStore
 from .strategies import (
+    append_lower_bound,
     find_column,
+    is_wall_time,
     iso_ts,
     parse_ts,
     partition_predicates,
@@ -124,11 +129,6 @@ class Loader:
         result = TableResult(name=spec.name, status="FAILED")
         try:
             self.state.require_lease(spec.name, self.m.run_id)
-        except LeaseNotHeld as exc:
-            log.warning("%s: %s", spec.name, exc)
-            result.status, result.error = "REFUSED", str(exc)
-            return result
-        try:
             if self.jdbc is None:
                 raise RuntimeError(self.source_error or "source not configured")
             self.load(spec, result, started)
@@ -151,15 +151,17 @@ class Loader:
         return result
 
     # -------------------------------------------------------------------------------------
-    def commit(self, spec: TableSpec, result: TableResult, wm: Watermark, status: str, started: float) -> None:
+    def commit(self, spec: TableSpec, result: TableResult, wm: Watermark | None, status: str, started: float) -> None:
+        """wm None: no position yet (an append source that never had a row); none is stored."""
         result.status = status
-        result.watermark, result.watermarkKind = wm.value, wm.kind
+        result.watermark = wm.value if wm is not None else None
+        result.watermarkKind = wm.kind if wm is not None else None
         self.state.commit(
             spec.name,
             self.m.run_id,
             Commit(
-                watermark=wm.value,
-                watermark_kind=wm.kind,
+                watermark=result.watermark,
+                watermark_kind=result.watermarkKind,
                 schema_fingerprint=result.schemaFingerprint or "",
                 status=status,
                 loaded_at=iso_ts(datetime.now(UTC)),
@@ -174,7 +176,7 @@ class Loader:
             status,
             result.rowsRead,
             result.rowsWritten,
-            wm.value,
+            result.watermark,
         )
 
     def load(self, spec: TableSpec, result: TableResult, started: float) -> None:
@@ -185,12 +187,16 @@ class Loader:
         keys, cursor = self.keys_and_cursor(spec, columns)
         full = FullCopy(self.spark, m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
         exists = full.exists()
+        # The snapshot this load builds on, taken before the source is read: a publish requires
+        # the table to be still there and this run to still hold the lease (no older read laid
+        # over data a run that took the lease over has published).
+        full.pin(lambda: self.state.require_lease(spec.name, m.run_id))
 
         applied = full.already_applied(m.run_id) if exists else None
         if applied is not None:  # a retry of a run whose data is already published
             probe = jdbc.read(select + " WHERE 1 = 0")
             result.schemaFingerprint = self.fingerprint(probe.schema)
-            wm = self.recover_watermark(spec, full, applied, cursor)
+            wm = self.recover_watermark(spec, full, applied, cursor, columns)
             log.info("%s: run %s already applied to the full copy; committing state only", spec.name, m.run_id)
             self.commit(spec, result, wm, "LOADED", started)
             return
@@ -205,7 +211,7 @@ class Loader:
         if spec.strategy == "snapshot":
             plan = plan_snapshot(jdbc, spec, exists)
         elif spec.strategy == "incremental":
-            plan = plan_incremental(jdbc, spec, columns, self.args.safety_lag_seconds)
+            plan = plan_incremental(jdbc, spec, columns, self.args.safety_lag_seconds, m.source_time_zone)
         else:
             plan = plan_append(jdbc, spec, columns)
 
@@ -226,6 +232,10 @@ class Loader:
             from .schema_evolution import plan_evolution
 
             plan_evolution(df.schema, full.schema())
+        if spec.strategy == "append" and exists and spec.watermark is not None:
+            # Keys re-read by the key lookback that the full copy already has are not new: they
+            # go neither into the raw batch nor into the merge.
+            df = self.only_new_keys(df, full, keys, spec)
 
         ingested_at = datetime.now(UTC).replace(tzinfo=None)
         batch_dir = raw_batch_dir(spec.raw_path, ingest_date(m), m.run_id)
@@ -277,8 +287,8 @@ class Loader:
                     )
             finally:
                 aligned.unpersist()
-        if wm is None:  # append on an empty source that was never loaded
-            wm = Watermark("integer", "0")
+        # wm None: an append table whose source never had a row; no watermark is stored until
+        # rows were seen (a made-up "0" would skip keys <= 0 forever).
         self.commit(spec, result, wm, "LOADED", started)
 
     def keys_and_cursor(self, spec: TableSpec, columns: list[SourceColumn]) -> tuple[list[str], str | None]:
@@ -297,8 +307,20 @@ class Loader:
     def fingerprint(self, schema: Any) -> str:
         return schema_fingerprint((f.name, f.dataType.simpleString()) for f in schema.fields)
 
+    def only_new_keys(self, df: Any, full: FullCopy, keys: list[str], spec: TableSpec) -> Any:
+        assert spec.watermark is not None and spec.key is not None
+        key = spec.key.lower()
+        lower = append_lower_bound(spec, int(spec.watermark.value))
+        present = self.spark.read.table(full.ident).select(*[q(k) for k in keys]).where(f"{q(key)} > {lower}")
+        return df.join(present, on=keys, how="left_anti")
+
     def recover_watermark(
-        self, spec: TableSpec, full: FullCopy, summary: dict[str, str], cursor: str | None
+        self,
+        spec: TableSpec,
+        full: FullCopy,
+        summary: dict[str, str],
+        cursor: str | None,
+        columns: list[SourceColumn],
     ) -> Watermark:
         """The position the already-published data reached (never beyond what it holds)."""
         if spec.strategy == "snapshot" and summary.get("lake.watermark"):
@@ -308,6 +330,12 @@ class Loader:
                 f"SELECT date_format(max({q(cursor)}), \"yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'\") FROM {full.ident}"
             ).collect()
             if row and row[0][0]:
+                assert spec.cursor is not None
+                source_cursor = find_column(columns, spec.cursor, "cursor", spec.source_name)
+                if is_wall_time(source_cursor, self.m.source_time_zone):
+                    # the lake holds the source's wall time: its earliest UTC reading
+                    instant = clock.wall_to_utc(clock.zone(self.m.source_time_zone), parse_ts(row[0][0]))
+                    return Watermark("timestamp", iso_ts(instant))
                 return Watermark("timestamp", row[0][0])
         if spec.strategy == "append" and spec.key:
             row = self.spark.sql(f"SELECT CAST(max({q(spec.key.lower())}) AS STRING) FROM {full.ident}").collect()

@@ -12,10 +12,15 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ManifestError
+from . import clock
+from .errors import ManifestError, TableError
 from .uris import read_text
 
 SCHEMA_NAME = "run-manifest.schema.json"
+# append: keys re-read below the watermark (tableSpec lookbackKeys), so an id taken by a
+# transaction that committed after a higher id was loaded is still found. Re-reading is cheap
+# (an index range) and harmless: rows already in the full copy are dropped before the batch.
+DEFAULT_LOOKBACK_KEYS = 1000
 
 
 def load_schema() -> dict[str, Any]:
@@ -55,6 +60,7 @@ class TableSpec:
     cursor: str | None = None
     key: str | None = None
     lookback_seconds: int = 0
+    lookback_keys: int = DEFAULT_LOOKBACK_KEYS
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ class Manifest:
     state_table: str
     catalog: str
     tables: tuple[TableSpec, ...]
+    # IANA zone of the wall times the application writes into DATETIME columns (source.timeZone).
+    source_time_zone: str = "UTC"
 
 
 def _table(raw: dict[str, Any]) -> TableSpec:
@@ -93,6 +101,7 @@ def _table(raw: dict[str, Any]) -> TableSpec:
         cursor=raw.get("cursor"),
         key=raw.get("key"),
         lookback_seconds=int(raw.get("lookbackSeconds", 0)),
+        lookback_keys=int(raw.get("lookbackKeys", DEFAULT_LOOKBACK_KEYS)),
     )
 
 
@@ -124,6 +133,11 @@ def parse_manifest(document: dict[str, Any]) -> Manifest:
     if dupes:
         raise ManifestError(f"run manifest lists tables more than once: {', '.join(dupes)}")
     source, lake = document["source"], document["lake"]
+    time_zone = source.get("timeZone", "UTC")
+    try:
+        clock.zone(time_zone)
+    except TableError as exc:
+        raise ManifestError(f"run manifest is invalid at source/timeZone: {exc}") from None
     return Manifest(
         version=document["version"],
         run_id=document["runId"],
@@ -139,6 +153,7 @@ def parse_manifest(document: dict[str, Any]) -> Manifest:
         state_table=lake["stateTable"],
         catalog=lake["catalog"],
         tables=tuple(_table(t) for t in document["tables"]),
+        source_time_zone=time_zone,
     )
 
 

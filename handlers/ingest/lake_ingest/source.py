@@ -3,7 +3,8 @@
 MariaDB/MySQL through MariaDB Connector/J with a jdbc:mysql URL (permitMysqlScheme). Every
 connection's session time zone is UTC (connectionTimeZone=UTC&forceConnectionTimeZoneToSession
 =true, verified against the real driver by tests/ingest/test_types.py), so TIMESTAMP columns
-arrive as UTC and DATETIME columns are taken as UTC wall-clock values.
+arrive as UTC and DATETIME columns arrive as the wall time written (kept so in the lake; a
+DATETIME cursor is compared in the manifest's source.timeZone, see clock.py).
 
 Type handling (lake column = source column name in lower case):
   TINYINT(1)        -> tinyint (tinyInt1isBit=false keeps 0..127 faithful, not a lossy boolean)

@@ -20,8 +20,8 @@ def table_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Commit:
-    watermark: str
-    watermark_kind: str
+    watermark: str | None  # None: no position yet (an append table whose source had no row)
+    watermark_kind: str | None
     schema_fingerprint: str
     status: str  # LOADED | UNCHANGED
     loaded_at: str
@@ -56,22 +56,27 @@ class StateStore:
             raise LeaseNotHeld(f"table {table} is leased by {who}, not by {run_id}")
 
     def commit(self, table: str, run_id: str, c: Commit) -> None:
+        """The state commit; without a watermark the stored one (if any) is left as it is."""
+        values: dict[str, Any] = {
+            ":f": {"S": c.schema_fingerprint},
+            ":s": {"S": c.status},
+            ":at": {"S": c.loaded_at},
+            ":r": {"N": str(c.rows_read)},
+            ":wr": {"N": str(c.rows_written)},
+            ":d": {"N": str(c.duration_ms)},
+        }
+        position = ""
+        if c.watermark is not None:
+            assert c.watermark_kind is not None
+            position = "watermark=:w, watermarkKind=:k, "
+            values |= {":w": {"S": c.watermark}, ":k": {"S": c.watermark_kind}}
         self._update(
             table,
             run_id,
-            "SET watermark=:w, watermarkKind=:k, schemaFingerprint=:f, lastRunId=:run, lastStatus=:s, "
+            f"SET {position}schemaFingerprint=:f, lastRunId=:run, lastStatus=:s, "
             "lastLoadedAt=:at, rowsRead=:r, rowsWritten=:wr, durationMs=:d "
             "REMOVE leaseRunId, leaseTier, leaseExpiresAt, lastError",
-            {
-                ":w": {"S": c.watermark},
-                ":k": {"S": c.watermark_kind},
-                ":f": {"S": c.schema_fingerprint},
-                ":s": {"S": c.status},
-                ":at": {"S": c.loaded_at},
-                ":r": {"N": str(c.rows_read)},
-                ":wr": {"N": str(c.rows_written)},
-                ":d": {"N": str(c.duration_ms)},
-            },
+            values,
         )
 
     def fail(self, table: str, run_id: str, error: str) -> None:

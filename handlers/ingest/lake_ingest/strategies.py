@@ -3,8 +3,12 @@
 incremental  cursor > (watermark - lookback) AND cursor <= high, where high is the source's
              UTC clock at the start of the table's read minus a safety lag (rows committed
              late with an older cursor value are caught by the lookback). First load: every
-             row with cursor <= high or a NULL cursor. New watermark: high (never moves back).
-append       key > watermark AND key <= max(key) read at the start. New watermark: that max.
+             row with cursor <= high or a NULL cursor. New watermark: high (never moves back),
+             a UTC instant. A DATETIME cursor is compared in the source's wall time
+             (manifest source.timeZone, see clock.py); a TIMESTAMP cursor in UTC.
+append       key > watermark - lookbackKeys AND key <= max(key) read at the start (the lookback
+             finds ids committed late below the watermark). New watermark: that max (never
+             moves back); none while the source has had no row.
 snapshot     the whole table; CHECKSUM TABLE first, and when it equals the stored checksum
              nothing is read. New watermark: the checksum taken before the read.
 """
@@ -14,7 +18,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
+from . import clock
 from .errors import TableError
 from .manifest import TableSpec, Watermark
 from .source import Jdbc, SourceColumn, quote_ident
@@ -45,7 +51,10 @@ def iso_ts(dt: datetime) -> str:
 
 
 def sql_ts(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """A SQL literal: an aware datetime in UTC, a naive one (a wall time) as it is."""
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC)
+    return dt.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def find_column(columns: list[SourceColumn], name: str, what: str, table: str) -> SourceColumn:
@@ -58,20 +67,35 @@ def find_column(columns: list[SourceColumn], name: str, what: str, table: str) -
     raise TableError(f"{what} column {name} not found in source table {table}")
 
 
-def plan_incremental(jdbc: Jdbc, spec: TableSpec, columns: list[SourceColumn], safety_lag_seconds: int) -> ReadPlan:
+def is_wall_time(column: SourceColumn, time_zone: str) -> bool:
+    """A DATETIME cursor written in a zone other than UTC: compared in that zone's wall time."""
+    return column.data_type == "datetime" and time_zone != clock.UTC_NAME
+
+
+def plan_incremental(
+    jdbc: Jdbc, spec: TableSpec, columns: list[SourceColumn], safety_lag_seconds: int, time_zone: str = "UTC"
+) -> ReadPlan:
     assert spec.cursor is not None
-    cursor = quote_ident(find_column(columns, spec.cursor, "cursor", spec.source_name).name)
+    col = find_column(columns, spec.cursor, "cursor", spec.source_name)
+    cursor = quote_ident(col.name)
     high = parse_ts(jdbc.utc_now_minus(safety_lag_seconds))
     old = spec.watermark
     if old is not None and old.kind != "timestamp":
         raise TableError(f"watermark kind {old.kind} does not fit strategy incremental")
+    wall = clock.zone(time_zone) if is_wall_time(col, time_zone) else None
     if old is None:
-        where = f"({cursor} <= '{sql_ts(high)}' OR {cursor} IS NULL)"
+        upper: datetime = high if wall is None else clock.wall_window(wall, None, high)[1]
+        where = f"({cursor} <= '{sql_ts(upper)}' OR {cursor} IS NULL)"
         return ReadPlan(where, Watermark("timestamp", iso_ts(high)))
     previous = parse_ts(old.value)
     low = previous - timedelta(seconds=spec.lookback_seconds)
     new_high = max(high, previous)
-    where = f"{cursor} > '{sql_ts(low)}' AND {cursor} <= '{sql_ts(new_high)}'"
+    lower: datetime | None = low
+    upper = new_high
+    if wall is not None:
+        lower, upper = clock.wall_window(wall, low, new_high)
+    assert lower is not None
+    where = f"{cursor} > '{sql_ts(lower)}' AND {cursor} <= '{sql_ts(upper)}'"
     return ReadPlan(where, Watermark("timestamp", iso_ts(new_high)))
 
 
@@ -84,13 +108,20 @@ def plan_append(jdbc: Jdbc, spec: TableSpec, columns: list[SourceColumn]) -> Rea
         raise TableError(f"watermark kind {old.kind} does not fit strategy append")
     start = int(old.value) if old is not None else None
     top = jdbc.scalar(f"SELECT MAX({key}) FROM {spec.quoted_source_name}")
-    if top is None:  # empty source table
+    if top is None:  # empty source table: nothing to read, the position stays (none on a first load)
         return ReadPlan("1 = 0", old)
     top_int = int(top)
-    if start is not None and top_int <= start:
-        return ReadPlan("1 = 0", old)
-    lower = f"{key} > {start} AND " if start is not None else ""
-    return ReadPlan(f"{lower}{key} <= {top_int}", Watermark("integer", str(top_int)))
+    if start is None:
+        return ReadPlan(f"{key} <= {top_int}", Watermark("integer", str(top_int)))
+    # Re-read the last lookbackKeys keys below the watermark even when MAX did not move: an id
+    # taken by a transaction that committed after a higher id was loaded shows up there.
+    lower = append_lower_bound(spec, start)
+    return ReadPlan(f"{key} > {lower} AND {key} <= {top_int}", Watermark("integer", str(max(top_int, start))))
+
+
+def append_lower_bound(spec: TableSpec, start: int) -> int:
+    """The exclusive lower key bound of an append read after watermark start."""
+    return start - spec.lookback_keys
 
 
 def plan_snapshot(jdbc: Jdbc, spec: TableSpec, full_copy_exists: bool) -> ReadPlan:
@@ -135,12 +166,18 @@ def partition_predicates(
         return None
     lo, hi = int(row[1]), int(row[2])
     parts = min(max_partitions, math.ceil(count / rows_per_partition))
-    step = max(1, math.ceil((hi - lo + 1) / parts))
-    lake = quote_ident(col.lake_name)
-    preds: list[str] = []
-    start = lo
-    while start <= hi:
-        end = start + step
-        preds.append(f"{lake} >= {start} AND {lake} < {end}" if end <= hi else f"{lake} >= {start}")
-        start = end
+    return range_predicates(quote_ident(col.lake_name), lo, hi, parts)
+
+
+def range_predicates(column: str, lo: int, hi: int, parts: int) -> list[str] | None:
+    """parts ranges over [lo, hi] split at even bounds; the first is open below (and takes NULL)
+    and the last open above, so a row outside the sampled MIN/MAX (committed after the sample,
+    or re-read by a lookback) is still read, exactly once."""
+    step = max(1, math.ceil((hi - lo + 1) / max(1, parts)))
+    bounds = list(range(lo + step, hi + 1, step))  # split points, each > lo and <= hi
+    if not bounds:
+        return None
+    preds = [f"({column} < {bounds[0]} OR {column} IS NULL)"]
+    preds += [f"{column} >= {a} AND {column} < {b}" for a, b in pairwise(bounds)]
+    preds.append(f"{column} >= {bounds[-1]}")
     return preds

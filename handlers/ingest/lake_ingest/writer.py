@@ -9,10 +9,18 @@ Full copy: every data commit is staged with Iceberg write-audit-publish (spark.w
 table property write.wap.enabled=true) and then published with cherrypick_snapshot, so the run
 id is recorded on the commit (summary wap.id) and a run already published is never applied
 again (checked by already_applied, and refused by Iceberg itself on a duplicate publish).
+
+Publishing is guarded (pin): the job records the table's current snapshot when a table's load
+starts, before the source is read, and publishes only if the table is still at that snapshot
+and the run still holds the table's lease (checked right before the cherry-pick). So a run
+whose lease was taken over while it was reading never lays its older read over what the new
+lease holder published. The remaining window is the few milliseconds between that check and
+the cherry-pick's commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +28,7 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from .errors import TableMoved
 from .schema_evolution import Evolution, plan_evolution
 
 LINEAGE = ("_ingested_at", "_run_id")
@@ -74,6 +83,17 @@ class FullCopy:
         self.database = database
         self.table = table
         self.ident = f"{q(catalog)}.{q(database)}.{q(table)}"
+        self._pinned = False
+        self._base: int | None = None
+        self._before_publish: Callable[[], None] | None = None
+
+    def pin(self, before_publish: Callable[[], None] | None = None) -> int | None:
+        """Records the current snapshot (None: no table or no data yet); every later publish
+        requires the table to be still there, and calls before_publish (the lease check) first."""
+        self._base = self.current_snapshot_id() if self.exists() else None
+        self._pinned = True
+        self._before_publish = before_publish
+        return self._base
 
     def exists(self) -> bool:
         try:
@@ -113,9 +133,24 @@ class FullCopy:
         return batch.select(*cols)
 
     # -- snapshots and write-audit-publish ---------------------------------------------------
-    def _current_snapshot_id(self) -> int | None:
+    def current_snapshot_id(self) -> int | None:
+        """The main branch's snapshot as committed now (the catalog's cached table is refreshed,
+        so a commit by another job is seen)."""
+        self.spark.sql(f"REFRESH TABLE {self.ident}")
         rows = self.spark.sql(f"SELECT snapshot_id FROM {self.ident}.refs WHERE name = 'main'").collect()
         return int(rows[0][0]) if rows else None
+
+    def _check_unmoved(self, expected: int | None) -> int | None:
+        """Raises LeaseNotHeld (from before_publish) or TableMoved; returns the current snapshot."""
+        if self._before_publish is not None:
+            self._before_publish()
+        current = self.current_snapshot_id()
+        if current != expected:
+            raise TableMoved(
+                f"{self.ident} moved to snapshot {current} since this load started at {expected}: "
+                "another run wrote it; this run's data is not published"
+            )
+        return current
 
     def already_applied(self, run_id: str) -> dict[str, str] | None:
         """Summary of the published commit of this run, if the table's current history has one."""
@@ -140,12 +175,14 @@ class FullCopy:
         self.spark.sql(f"CALL {q(self.catalog)}.system.cherrypick_snapshot('{table_arg}', {int(staged[0][0])})")
 
     def _staged(self, run_id: str, write: Any) -> None:
-        parent = self._current_snapshot_id()
+        # Before the write (no work for a run that cannot publish) and again before the publish.
+        parent = self._check_unmoved(self._base) if self._pinned else self.current_snapshot_id()
         self.spark.conf.set("spark.wap.id", run_id)
         try:
             write()
         finally:
             self.spark.conf.unset("spark.wap.id")
+        self._check_unmoved(parent)  # right before the publish: lease still held, table unmoved
         self._publish(run_id, parent)
 
     def merge(

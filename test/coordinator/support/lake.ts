@@ -96,6 +96,22 @@ export class FakeClock implements Clock {
   }
 }
 
+/** The port with some of its methods replaced; every other method is the original's. */
+export function patched<T extends object>(port: T, replace: Partial<T>): T {
+  return new Proxy(port, {
+    get(target, prop, receiver) {
+      if (Object.prototype.hasOwnProperty.call(replace, prop)) return replace[prop as keyof T];
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A promise that never settles: the Lambda was killed at this call. */
+export function killed<T>(): Promise<T> {
+  return new Promise<T>(() => undefined);
+}
+
 /** Forwards to the real (moto) alerter and keeps what was sent. */
 export function recording(alerter: Alerter): Alerter & { sent: { subject: string; message: string }[] } {
   const sent: { subject: string; message: string }[] = [];
@@ -260,7 +276,8 @@ export const job = {
       new UpdateItemCommand({
         TableName: STATE_TABLE,
         Key: { pk: { S: `table#${table}` } },
-        UpdateExpression: "SET lastStatus = :failed, lastError = :e REMOVE leaseRunId, leaseTier, leaseExpiresAt",
+        // STATE.md "Failure": the failure names its run, so a late finalize of that run still sees it.
+        UpdateExpression: "SET lastStatus = :failed, lastError = :e, failedRunId = :run REMOVE leaseRunId, leaseTier, leaseExpiresAt",
         ConditionExpression: "leaseRunId = :run",
         ExpressionAttributeValues: { ":failed": { S: "FAILED" }, ":e": { S: error }, ":run": { S: runId } },
       }),

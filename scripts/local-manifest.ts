@@ -1,0 +1,156 @@
+/**
+ * Prints the run manifest the coordinator would build for a tier (or for named tables), for the
+ * local runner (handlers/ingest/local_harness.py, scripts/run-ingest-local.sh): tables.yaml is
+ * read by the model's loader (the only parser of tables.yaml), tables are picked by the
+ * coordinator's dueTables and the manifest is built by its buildManifest, then validated
+ * against the shared contract. Only the lake roots differ: the coordinator addresses
+ * s3://RAW_BUCKET/ and s3://WAREHOUSE_BUCKET/warehouse/, this prints them under --lake-uri.
+ *
+ *   npx ts-node --transpile-only scripts/local-manifest.ts --tier daily [--tables a,b]
+ *     --lake-uri file:///abs/lake/ [--run-id ID] [--state-table lake-state] [--source-db erp]
+ *     [--catalog lake] [--database-prefix lake] [--source-time-zone Europe/Berlin]
+ *     [--lease-expires-at EPOCH] [--tables-yaml tables.yaml]
+ *
+ * Watermarks are null (no state is read): the caller leases the tables and fills them in from
+ * the state table, as the coordinator does. SOURCE_TIME_ZONE in the environment is the default
+ * of --source-time-zone (as for the coordinator); exit code 2 with a message on bad input.
+ */
+import * as path from "node:path";
+import { isValidTimeZone, loadTablesYaml } from "../model";
+import { DEFAULT_SOURCE_TIME_ZONE } from "../handlers/coordinator/config";
+import { dueTables } from "../handlers/coordinator/core/due";
+import { buildManifest, type RunManifest } from "../handlers/coordinator/core/manifest";
+import { manifestProblems } from "../handlers/coordinator/core/manifestSchema";
+
+const RAW_BUCKET = "local-raw";
+const WAREHOUSE_BUCKET = "local-warehouse";
+
+interface Options {
+  readonly tier: string;
+  readonly tables: readonly string[];
+  readonly lakeUri: string;
+  readonly runId: string;
+  readonly stateTable: string;
+  readonly sourceDb: string;
+  readonly catalog: string;
+  readonly databasePrefix: string;
+  readonly sourceTimeZone: string;
+  readonly leaseExpiresAt: number;
+  readonly tablesYaml: string;
+  readonly now: Date;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i];
+    const value = argv[i + 1];
+    if (!name.startsWith("--") || value === undefined)
+      throw new UsageError(`expected --name value pairs, got "${argv.slice(i).join(" ")}"`);
+    values.set(name.slice(2), value);
+  }
+  const known = new Set([
+    "tier",
+    "tables",
+    "lake-uri",
+    "run-id",
+    "state-table",
+    "source-db",
+    "catalog",
+    "database-prefix",
+    "source-time-zone",
+    "lease-expires-at",
+    "tables-yaml",
+  ]);
+  const unknown = [...values.keys()].filter((k) => !known.has(k));
+  if (unknown.length > 0) throw new UsageError(`unknown option(s): ${unknown.map((k) => `--${k}`).join(", ")}`);
+  const now = new Date();
+  const tier = values.get("tier") ?? "daily";
+  const lakeUri = values.get("lake-uri");
+  if (lakeUri === undefined || !/^(file|s3):\/\/.+\/$/.test(lakeUri))
+    throw new UsageError("--lake-uri must be a file:// or s3:// URI ending with /");
+  const zone = values.get("source-time-zone") ?? (env.SOURCE_TIME_ZONE?.trim() || DEFAULT_SOURCE_TIME_ZONE);
+  if (!isValidTimeZone(zone)) throw new UsageError(`source time zone "${zone}" is not an IANA time zone`);
+  const leaseText = values.get("lease-expires-at");
+  const leaseExpiresAt = leaseText === undefined ? Math.floor(now.getTime() / 1000) + 3600 : Number(leaseText);
+  if (!Number.isInteger(leaseExpiresAt)) throw new UsageError(`--lease-expires-at "${leaseText}" is not epoch seconds`);
+  return {
+    tier,
+    tables: (values.get("tables") ?? "").split(",").filter((t) => t !== ""),
+    lakeUri,
+    runId: values.get("run-id") ?? `${tier}-${now.toISOString().replace(/[-:.]/g, "")}`,
+    stateTable: values.get("state-table") ?? "lake-state",
+    sourceDb: values.get("source-db") ?? "erp",
+    catalog: values.get("catalog") ?? "lake",
+    databasePrefix: values.get("database-prefix") ?? "lake",
+    sourceTimeZone: zone,
+    leaseExpiresAt,
+    tablesYaml: path.resolve(values.get("tables-yaml") ?? path.join(__dirname, "..", "tables.yaml")),
+    now,
+  };
+}
+
+/** The coordinator's s3:// roots moved under the local lake URI (the only difference). */
+function underLake(manifest: RunManifest, lakeUri: string): RunManifest {
+  const move = (uri: string, from: string, to: string): string => {
+    if (!uri.startsWith(from)) throw new Error(`manifest URI ${uri} is not under ${from}`);
+    return to + uri.slice(from.length);
+  };
+  const raw = `s3://${RAW_BUCKET}/`;
+  const warehouse = `s3://${WAREHOUSE_BUCKET}/warehouse/`;
+  return {
+    ...manifest,
+    lake: {
+      ...manifest.lake,
+      rawRoot: move(manifest.lake.rawRoot, raw, lakeUri),
+      warehouseRoot: move(manifest.lake.warehouseRoot, warehouse, `${lakeUri}warehouse/`),
+    },
+    tables: manifest.tables.map((t) => ({ ...t, rawPath: move(t.rawPath, raw, lakeUri) })),
+  };
+}
+
+export function localManifest(options: Options): RunManifest {
+  const model = loadTablesYaml(options.tablesYaml);
+  const due =
+    options.tables.length > 0
+      ? dueTables(model, { kind: "manual", tier: options.tier, tables: [...new Set(options.tables)], requestId: "local", reload: false })
+      : dueTables(model, { kind: "schedule", tier: options.tier, scheduledAt: options.now.toISOString() });
+  if (!due.ok) throw new UsageError(due.reason);
+  const manifest = buildManifest(
+    {
+      source: { engine: "mariadb", database: options.sourceDb, schema: undefined, timeZone: options.sourceTimeZone },
+      rawBucket: RAW_BUCKET,
+      warehouseBucket: WAREHOUSE_BUCKET,
+      stateTable: options.stateTable,
+      databasePrefix: options.databasePrefix,
+      icebergCatalog: options.catalog,
+    },
+    {
+      runId: options.runId,
+      tier: options.tier,
+      createdAt: options.now,
+      leaseExpiresAt: options.leaseExpiresAt,
+      tables: due.tables,
+      watermarks: new Map(),
+      reload: false,
+    },
+  );
+  const local = underLake(manifest, options.lakeUri);
+  const problems = manifestProblems(local);
+  if (problems.length > 0) throw new Error(`manifest does not match the contract: ${problems.join("; ")}`);
+  return local;
+}
+
+function main(): number {
+  try {
+    process.stdout.write(`${JSON.stringify(localManifest(parseArgs(process.argv.slice(2), process.env)), null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`local-manifest: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) process.exitCode = main();
