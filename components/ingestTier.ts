@@ -54,7 +54,7 @@ export const DEFAULT_GLUE_VERSION = "5.1";
 
 /**
  * Spark settings of the job: the Glue Data Catalog as an Iceberg catalog, and a UTC Spark session.
- * The JVM default zone is left to Glue (UTC on its workers; the job checks it at start): setting
+ * The JVM default zone is left to Glue (UTC on its workers; the job refuses any other zone): setting
  * spark.*.extraJavaOptions through --conf would replace the Java options Glue sets itself.
  * Glue's --conf takes one value, further settings chained with " --conf "; no value may contain a space.
  */

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from lake_ingest import clock
 from lake_ingest.source import Jdbc
 from lake_ingest.state import StateStore
 from lake_ingest.strategies import parse_ts
@@ -139,3 +140,11 @@ def test_crash_after_data_commit_recovers_the_utc_watermark(
     state = lake.state("machine_event")
     assert state["watermark"] == "2024-10-27T02:20:00.000000Z" and state["lastRunId"] == run_id
     assert lake.assert_full_copy_equals_source(events) == 5
+
+
+def test_job_refuses_a_jvm_outside_utc(spark: object) -> None:
+    # The real local Spark runs in UTC (the runner's -Duser.timezone=UTC) and passes the check.
+    clock.require_utc_jvm(clock.jvm_default_zone(spark))
+    clock.require_utc_jvm("Etc/UTC")
+    with pytest.raises(RuntimeError, match="'Europe/Berlin', not UTC"):
+        clock.require_utc_jvm("Europe/Berlin")

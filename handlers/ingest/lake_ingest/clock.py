@@ -84,3 +84,27 @@ def wall_to_utc(tz: tzinfo, wall: datetime) -> datetime:
     naive = wall.replace(tzinfo=None)
     candidates = [naive.replace(tzinfo=tz, fold=fold).astimezone(UTC) for fold in (0, 1)]
     return min(candidates)
+
+
+# IDs the JVM may report for UTC (java.util.TimeZone.getDefault().getID()).
+_UTC_IDS = frozenset({"UTC", "Etc/UTC", "GMT", "Etc/GMT", "GMT0", "Etc/GMT0", "UCT", "Etc/UCT", "Universal", "Zulu"})
+
+
+def require_utc_jvm(zone_id: str) -> None:
+    """Refuse to load under a non-UTC JVM default zone.
+
+    Spark converts JDBC timestamps through the JVM default zone; under any other zone every
+    DATETIME/TIMESTAMP value (and cursor) would shift by its offset. Glue's JVMs run in UTC and the
+    local runner starts Spark with -Duser.timezone=UTC; this catches any other launcher.
+    """
+    if zone_id not in _UTC_IDS:
+        raise RuntimeError(
+            f"the Spark driver's JVM default time zone is {zone_id!r}, not UTC: timestamps would be "
+            "shifted; start Spark with -Duser.timezone=UTC (spark.driver/executor.extraJavaOptions)"
+        )
+
+
+def jvm_default_zone(spark: object) -> str:
+    """The driver JVM's default time zone ID, through py4j."""
+    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    return str(jvm.java.util.TimeZone.getDefault().getID())

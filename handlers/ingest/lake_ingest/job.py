@@ -349,6 +349,7 @@ class Loader:
 def run(spark: Any, args: JobArgs) -> JobResult:
     started_at = iso_ts(datetime.now(UTC))
     spark.conf.set("spark.sql.session.timeZone", "UTC")
+    clock.require_utc_jvm(clock.jvm_default_zone(spark))
     manifest = load_manifest(args.manifest_uri)
     if manifest.run_id != args.run_id:
         raise ManifestError(f"--run_id {args.run_id} does not match the manifest's runId {manifest.run_id}")
