@@ -11,10 +11,16 @@ import uuid
 from collections import Counter
 from typing import Any
 
+import pytest
+
 import local_harness
 from lake_ingest.args import JobArgs
 from lake_ingest.job import JobResult, TableResult, report, run
 from tests.conftest import source_connection
+
+
+class Crash(BaseException):
+    """Stands for the process dying: not an Exception, so nothing in the job catches it."""
 
 
 class Lake:
@@ -88,6 +94,19 @@ class Lake:
         result = run(self.spark, args)
         report(result, args)
         return result
+
+    def run_crashing_in(self, path: str, owner: type, method: str, monkeypatch: pytest.MonkeyPatch) -> str:
+        """Runs a manifest whose process dies when owner.method is called; returns the run id."""
+
+        def die(*_a: object, **_k: object) -> None:
+            raise Crash()
+
+        with monkeypatch.context() as patched:
+            patched.setattr(owner, method, die)
+            with pytest.raises(Crash):
+                self.run_manifest(path)
+        with open(path, encoding="utf-8") as handle:
+            return str(json.load(handle)["runId"])
 
     def load(self, *specs: dict[str, Any], time_zone: str | None = None, **overrides: Any) -> JobResult:
         return self.run_manifest(self.plan(list(specs), time_zone=time_zone), **overrides)

@@ -3,8 +3,6 @@ after the data commit and before the publish, then retries of the same run: no d
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from lake_ingest.state import StateStore
@@ -19,10 +17,6 @@ CREATE TABLE audit_log (
   at DATETIME(3) NOT NULL
 )
 """
-
-
-class Crash(BaseException):
-    """Stands for the process dying: not an Exception, so nothing in the job catches it."""
 
 
 def insert(lake: Lake, n: int, action: str = "insert") -> None:
@@ -57,16 +51,8 @@ def test_append_end_to_end(lake: Lake, spec: dict) -> None:
 def test_crash_after_data_commit_then_retry(lake: Lake, spec: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     insert(lake, 4, "crash1")
     manifest = lake.plan([spec])
-    run_id = json.load(open(manifest))["runId"]
     before = lake.snapshot_count(spec)
-
-    def crash(*_a: object, **_k: object) -> None:
-        raise Crash()
-
-    monkeypatch.setattr(StateStore, "commit", crash)
-    with pytest.raises(Crash):
-        lake.run_manifest(manifest)
-    monkeypatch.undo()
+    run_id = lake.run_crashing_in(manifest, StateStore, "commit", monkeypatch)
     assert lake.state("audit_log")["leaseRunId"] == run_id  # the crash left the lease (and the old watermark)
     lake.assert_full_copy_equals_source(spec)  # the data was committed
     insert(lake, 2, "between")  # arrives before the retry
@@ -91,15 +77,7 @@ def test_crash_after_data_commit_then_retry(lake: Lake, spec: dict, monkeypatch:
 def test_crash_before_publish_then_retry(lake: Lake, spec: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     insert(lake, 3, "crash2")
     manifest = lake.plan([spec])
-    run_id = json.load(open(manifest))["runId"]
-
-    def crash(*_a: object, **_k: object) -> None:
-        raise Crash()
-
-    monkeypatch.setattr(FullCopy, "_publish", crash)
-    with pytest.raises(Crash):
-        lake.run_manifest(manifest)
-    monkeypatch.undo()
+    run_id = lake.run_crashing_in(manifest, FullCopy, "_publish", monkeypatch)
     with pytest.raises(AssertionError):  # staged, not published: readers do not see it
         lake.assert_full_copy_equals_source(spec)
     insert(lake, 2, "between2")

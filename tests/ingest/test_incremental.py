@@ -176,10 +176,6 @@ def res_run(lake: Lake, table: str) -> str:
     return str(lake.state(table)["lastRunId"])
 
 
-class Crash(BaseException):
-    """Stands for the process dying: not an Exception, so nothing in the job catches it."""
-
-
 @pytest.fixture(scope="module")
 def tickets(lake: Lake) -> dict:
     lake.sql(
@@ -196,7 +192,6 @@ def test_crash_after_data_commit_then_retry(lake: Lake, tickets: dict, monkeypat
     """The data is published, the process dies before the state commit; the retry of the same
     run commits the state only, with the watermark the published data reached (its max cursor),
     so a row changed in between is read by the next run."""
-    import json
 
     from lake_ingest.state import StateStore
 
@@ -206,15 +201,7 @@ def test_crash_after_data_commit_then_retry(lake: Lake, tickets: dict, monkeypat
         "UPDATE service_ticket SET state = 'closed', touched_at = UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE WHERE ticket_id = 2"
     )
     manifest = lake.plan([tickets])
-    run_id = json.load(open(manifest))["runId"]
-
-    def crash(*_a: object, **_k: object) -> None:
-        raise Crash()
-
-    with monkeypatch.context() as m:
-        m.setattr(StateStore, "commit", crash)
-        with pytest.raises(Crash):
-            lake.run_manifest(manifest)
+    run_id = lake.run_crashing_in(manifest, StateStore, "commit", monkeypatch)
     state = lake.state("service_ticket")
     assert state["leaseRunId"] == run_id and state["watermark"] == old  # state untouched
     lake.assert_full_copy_equals_source(tickets)  # the data was published

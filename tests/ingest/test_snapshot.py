@@ -76,26 +76,14 @@ def test_crash_after_data_commit_then_retry(lake: Lake, rates: dict, monkeypatch
     """The retry of a run whose replace is published commits the state only, with the checksum
     the published data was read at (kept in the snapshot summary): the next run then sees the
     source unchanged and reads nothing."""
-    import json
 
     from lake_ingest.state import StateStore
-
-    class Crash(BaseException):
-        pass
 
     lake.sql("UPDATE currency_rate SET exchange_rate = 1.25 WHERE to_currency = 'USD'")
     checksum = str(lake.sql("CHECKSUM TABLE currency_rate")[0][1])
     old = lake.state("currency_rate")["watermark"]
     manifest = lake.plan([rates])
-    run_id = json.load(open(manifest))["runId"]
-
-    def crash(*_a: object, **_k: object) -> None:
-        raise Crash()
-
-    with monkeypatch.context() as m:
-        m.setattr(StateStore, "commit", crash)
-        with pytest.raises(Crash):
-            lake.run_manifest(manifest)
+    run_id = lake.run_crashing_in(manifest, StateStore, "commit", monkeypatch)
     assert lake.state("currency_rate")["watermark"] == old
     lake.assert_full_copy_equals_source(rates)
     snaps = lake.snapshot_count(rates)

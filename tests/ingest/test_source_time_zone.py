@@ -6,7 +6,6 @@ needs a particular instant (Jdbc.utc_now_minus)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -118,22 +117,11 @@ def test_crash_after_data_commit_recovers_the_utc_watermark(
     UTC instant (wall 03:20 CET is 02:20 UTC), not the wall time read as UTC (an hour later,
     which would skip what is written in between)."""
 
-    class Crash(BaseException):
-        pass
-
     zone = "Europe/Berlin"
     lake.sql("INSERT INTO machine_event VALUES (5, 'crash', '2024-10-27 03:20:00')")  # 02:20 UTC
     pin_source_clock(monkeypatch, FALL_BACK + timedelta(minutes=90))  # 02:30 UTC
     manifest = lake.plan([events], time_zone=zone)
-    run_id = json.load(open(manifest))["runId"]
-
-    def crash(*_a: object, **_k: object) -> None:
-        raise Crash()
-
-    with monkeypatch.context() as m:
-        m.setattr(StateStore, "commit", crash)
-        with pytest.raises(Crash):
-            lake.run_manifest(manifest)
+    run_id = lake.run_crashing_in(manifest, StateStore, "commit", monkeypatch)
     assert lake.state("machine_event")["leaseRunId"] == run_id
     retry = lake.run_manifest(manifest).tables[0]
     assert retry.status == "LOADED" and retry.rowsRead == 0, retry
