@@ -17,6 +17,8 @@ export interface CheckResult {
 }
 
 const DEFAULT_LOOKBACK_MINUTES = 10;
+/** Append keys re-read below the watermark: ids taken by transactions that commit out of order. */
+export const DEFAULT_LOOKBACK_KEYS = 1000;
 const DEFAULT_OWNER = "unassigned";
 
 function pinIssue(source: YamlSource, file: string, root: unknown, raw: RawIssue): ModelIssue {
@@ -74,6 +76,7 @@ interface RawTable {
   primaryKey?: string[];
   pii?: string[];
   lookbackMinutes?: number;
+  lookbackKeys?: number;
   description: string;
   owner?: string;
   enabled?: boolean;
@@ -130,7 +133,13 @@ function buildModel(doc: RawDocument, file: string): LakeModel {
           lookbackMinutes: t.lookbackMinutes ?? doc.defaults?.lookbackMinutes ?? DEFAULT_LOOKBACK_MINUTES,
         };
       case "append":
-        return { ...base, strategy: "append", key: t.key as string, primaryKey: t.primaryKey ?? [t.key as string] };
+        return {
+          ...base,
+          strategy: "append",
+          key: t.key as string,
+          primaryKey: t.primaryKey ?? [t.key as string],
+          lookbackKeys: t.lookbackKeys ?? DEFAULT_LOOKBACK_KEYS,
+        };
       case "snapshot":
         return { ...base, strategy: "snapshot", primaryKey: t.primaryKey ?? [] };
     }

@@ -165,10 +165,11 @@ function checkTable(table: Dict, index: number, ctx: { domains: string[]; tiers:
     requireField("cursor", "the column updated on every change (e.g. updated_at)");
     requireField("primaryKey", "the full copy merges changed rows by it");
     forbidField("key", "use strategy append for an insert-only table with an ever-increasing key");
+    forbidField("lookbackKeys", "an incremental table looks back by time (lookbackMinutes)");
   } else if (strategy === "append") {
     requireField("key", "the ever-increasing key of the insert-only table");
     forbidField("cursor", "use strategy incremental for a table whose rows are updated");
-    forbidField("lookbackMinutes", "append reads keys above the watermark; there is nothing to look back on");
+    forbidField("lookbackMinutes", "append looks back by keys (lookbackKeys), not by time");
     if (key !== undefined && primaryKey.length > 0 && !primaryKey.some((c) => c.toLowerCase() === key.toLowerCase())) {
       report({ path: at("primaryKey"), message: `the append key "${key}" must be part of the primary key` });
     }
@@ -176,6 +177,7 @@ function checkTable(table: Dict, index: number, ctx: { domains: string[]; tiers:
     forbidField("cursor", "a snapshot reads the whole table");
     forbidField("key", "a snapshot reads the whole table");
     forbidField("lookbackMinutes", "a snapshot reads the whole table");
+    forbidField("lookbackKeys", "a snapshot reads the whole table");
   }
 
   // A column may play one role: a cursor changes on update so it cannot identify a row, and a

@@ -51,6 +51,8 @@ export interface IncrementalTable extends TableBase {
 export interface AppendTable extends TableBase {
   readonly strategy: "append";
   readonly key: string;
+  /** Keys re-read below the watermark (ids committed out of order). */
+  readonly lookbackKeys: number;
 }
 
 export interface SnapshotTable extends TableBase {

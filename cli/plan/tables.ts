@@ -31,6 +31,7 @@ const FIELDS = [
   "primaryKey",
   "pii",
   "lookbackMinutes",
+  "lookbackKeys",
   "enabled",
   "owner",
   "description",
@@ -39,7 +40,7 @@ const FIELDS = [
 type Field = (typeof FIELDS)[number];
 type FieldValue = string | number | boolean | readonly string[] | undefined;
 
-/** Each compared field, read from the TableSpec variant that has it (cursor, key, lookbackMinutes). */
+/** Each compared field, read from the TableSpec variant that has it (cursor, key, lookbacks). */
 const FIELD_VALUE: { readonly [F in Field]: (t: TableSpec) => FieldValue } = {
   source: (t) => t.source,
   domain: (t) => t.domain,
@@ -50,6 +51,7 @@ const FIELD_VALUE: { readonly [F in Field]: (t: TableSpec) => FieldValue } = {
   primaryKey: (t) => t.primaryKey,
   pii: (t) => t.pii,
   lookbackMinutes: (t) => (t.strategy === "incremental" ? t.lookbackMinutes : undefined),
+  lookbackKeys: (t) => (t.strategy === "append" ? t.lookbackKeys : undefined),
   enabled: (t) => t.enabled,
   owner: (t) => t.owner,
   description: (t) => t.description,

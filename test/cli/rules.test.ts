@@ -124,6 +124,7 @@ describe("lake CLI rules", () => {
       { field: "cursor", before: "updated_at", after: "" },
       { field: "key", before: "", after: "price_list_id" },
       { field: "lookbackMinutes", before: "10", after: "" },
+      { field: "lookbackKeys", before: "", after: "1000" },
     ]);
   });
 

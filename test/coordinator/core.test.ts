@@ -129,6 +129,8 @@ describe("coordinator core: manifest", () => {
     assert.ok(!address?.rawPath.startsWith(customer?.rawPath ?? "?"));
     assert.equal(m.tables.find((t) => t.name === "order_line_notes")?.quotedSourceName, "`erp`.`Order_Line_Notes`");
     assert.equal(customer?.lookbackSeconds, 600);
+    assert.equal(m.tables.find((t) => t.name === "gl_journal_line_event")?.lookbackKeys, 20000);
+    assert.equal(m.tables.find((t) => t.name === "audit_log")?.lookbackKeys, 1000);
     assert.deepEqual(customer?.watermark, watermarks.get("customer"));
   });
   it("a reload carries no watermark", () => {

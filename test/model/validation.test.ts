@@ -155,6 +155,28 @@ describe("tables.yaml validation", () => {
     assert.match(issue.message, /not used by strategy "snapshot"/);
   });
 
+  it("reads an append table's lookbackKeys (default 1000) and refuses lookbacks of the other strategy", () => {
+    const model = parseTablesYaml(edit(VALID, "    key: audit_id\n", "    key: audit_id\n    lookbackKeys: 5000\n"), FILE);
+    const audit = model.tables.find((t) => t.name === "audit_log");
+    assert.ok(audit?.strategy === "append");
+    assert.equal(audit.lookbackKeys, 5000);
+    const byDefault = parseTablesYaml(VALID, FILE).tables.find((t) => t.name === "audit_log");
+    assert.equal(byDefault?.strategy === "append" ? byDefault.lookbackKeys : undefined, 1000);
+
+    let text = edit(VALID, "    key: audit_id\n", "    key: audit_id\n    lookbackMinutes: 5\n");
+    text = edit(
+      text,
+      "    cursor: updated_at\n    primaryKey: [address_id]",
+      "    cursor: updated_at\n    lookbackKeys: 10\n    primaryKey: [address_id]",
+    );
+    const issues = issuesOf(text);
+    const onAppend = only(issues, (i) => i.table === "audit_log" && i.field === "lookbackMinutes");
+    assert.match(onAppend.message, /not used by strategy "append": append looks back by keys \(lookbackKeys\)/);
+    const onIncremental = only(issues, (i) => i.table === "customer_address" && i.field === "lookbackKeys");
+    assert.equal(onIncremental.line, lineOf(text, "lookbackKeys: 10"));
+    assert.match(onIncremental.message, /not used by strategy "incremental"/);
+  });
+
   it("reports a column named twice in the primary key", () => {
     const text = edit(VALID, "[from_currency, to_currency, rate_date]", "[from_currency, to_currency, from_currency]");
     const issue = only(issuesOf(text), (i) => i.message.includes("named twice"));

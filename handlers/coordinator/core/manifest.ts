@@ -115,7 +115,7 @@ function tableEntry(ctx: ManifestContext, location: SourceLocation, table: Table
     case "incremental":
       return { ...common, cursor: table.cursor, lookbackSeconds: table.lookbackMinutes * 60 };
     case "append":
-      return { ...common, key: table.key };
+      return { ...common, key: table.key, lookbackKeys: table.lookbackKeys };
     case "snapshot":
       return common;
   }
