@@ -35,7 +35,18 @@ def sh(script: str, *args: str) -> str:
     out = subprocess.run(
         ["bash", os.path.join(REPO, "scripts", script), *args], check=True, capture_output=True, text=True
     )
-    return out.stdout.strip().splitlines()[-1]
+    lines = out.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def moto_answers(port: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def connect(db: str | None = None) -> Any:
@@ -130,6 +141,7 @@ def main() -> int:
     jars = sh("ingest-deps.sh")
     sh("mariadb.sh")
     os.environ.setdefault("MOTO_PORT", "5056")  # the ingest side's port (5055: coordinator)
+    moto_was_running = moto_answers(os.environ["MOTO_PORT"])
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = sh("moto-server.sh", "start")
 
     db = f"bench_{uuid.uuid4().hex[:6]}"
@@ -144,7 +156,7 @@ def main() -> int:
 
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.appName("ingest-bench")
+    builder = SparkSession.builder.appName("ingest-bench").config("spark.ui.showConsoleProgress", "false")
     for k, v in local_spark_conf("lake", f"{lake_uri}warehouse/", jars).items():
         builder = builder.config(k, v)
     spark = builder.getOrCreate()
@@ -207,6 +219,8 @@ def main() -> int:
         return 0 if lake_rows == total and lake_changed == changed else 1
     finally:
         spark.stop()
+        if not moto_was_running:
+            sh("moto-server.sh", "stop")
         if not a.keep:
             conn = connect()
             with conn.cursor() as cur:

@@ -30,3 +30,12 @@ if [ -x scripts/test-python.sh ]; then
   step "Python tests (ruff, pytest)"
   scripts/test-python.sh
 fi
+
+# The benchmarks run at small sizes so they cannot rot; their figures are printed, not asserted
+# (the ingest benchmark still exits non-zero if the lake does not hold the source's rows).
+step "benchmarks (smoke, small sizes)"
+npm run -s bench:program
+npm run -s bench:coordinator -- --quick
+if [ -x scripts/test-python.sh ]; then
+  "$root/.venv/bin/python" bench/ingest_bench.py --tables 2 --rows 2000
+fi
