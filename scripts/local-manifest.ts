@@ -21,6 +21,8 @@ import { DEFAULT_SOURCE_TIME_ZONE } from "../handlers/coordinator/config";
 import { dueTables } from "../handlers/coordinator/core/due";
 import { buildManifest, type RunManifest } from "../handlers/coordinator/core/manifest";
 import { manifestProblems } from "../handlers/coordinator/core/manifestSchema";
+import { parseCommandArgs, stringOption, UsageError, type OptionSpec } from "../cli/args";
+import { localizeManifest } from "../demo/manifestStore";
 
 const RAW_BUCKET = "local-raw";
 const WAREHOUSE_BUCKET = "local-warehouse";
@@ -40,18 +42,8 @@ interface Options {
   readonly now: Date;
 }
 
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i];
-    const value = argv[i + 1];
-    if (!name.startsWith("--") || value === undefined)
-      throw new UsageError(`expected --name value pairs, got "${argv.slice(i).join(" ")}"`);
-    values.set(name.slice(2), value);
-  }
-  const known = new Set([
+const OPTIONS: OptionSpec = Object.fromEntries(
+  [
     "tier",
     "tables",
     "lake-uri",
@@ -63,51 +55,35 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
     "source-time-zone",
     "lease-expires-at",
     "tables-yaml",
-  ]);
-  const unknown = [...values.keys()].filter((k) => !known.has(k));
-  if (unknown.length > 0) throw new UsageError(`unknown option(s): ${unknown.map((k) => `--${k}`).join(", ")}`);
+  ].map((name) => [name, { type: "string" as const }]),
+);
+
+function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
+  const args = parseCommandArgs(argv, OPTIONS, 0);
+  const value = (name: string): string | undefined => stringOption(args, name);
   const now = new Date();
-  const tier = values.get("tier") ?? "daily";
-  const lakeUri = values.get("lake-uri");
+  const tier = value("tier") ?? "daily";
+  const lakeUri = value("lake-uri");
   if (lakeUri === undefined || !/^(file|s3):\/\/.+\/$/.test(lakeUri))
     throw new UsageError("--lake-uri must be a file:// or s3:// URI ending with /");
-  const zone = values.get("source-time-zone") ?? (env.SOURCE_TIME_ZONE?.trim() || DEFAULT_SOURCE_TIME_ZONE);
+  const zone = value("source-time-zone") ?? (env.SOURCE_TIME_ZONE?.trim() || DEFAULT_SOURCE_TIME_ZONE);
   if (!isValidTimeZone(zone)) throw new UsageError(`source time zone "${zone}" is not an IANA time zone`);
-  const leaseText = values.get("lease-expires-at");
+  const leaseText = value("lease-expires-at");
   const leaseExpiresAt = leaseText === undefined ? Math.floor(now.getTime() / 1000) + 3600 : Number(leaseText);
   if (!Number.isInteger(leaseExpiresAt)) throw new UsageError(`--lease-expires-at "${leaseText}" is not epoch seconds`);
   return {
     tier,
-    tables: (values.get("tables") ?? "").split(",").filter((t) => t !== ""),
+    tables: (value("tables") ?? "").split(",").filter((t) => t !== ""),
     lakeUri,
-    runId: values.get("run-id") ?? `${tier}-${now.toISOString().replace(/[-:.]/g, "")}`,
-    stateTable: values.get("state-table") ?? "lake-state",
-    sourceDb: values.get("source-db") ?? "erp",
-    catalog: values.get("catalog") ?? "lake",
-    databasePrefix: values.get("database-prefix") ?? "lake",
+    runId: value("run-id") ?? `${tier}-${now.toISOString().replace(/[-:.]/g, "")}`,
+    stateTable: value("state-table") ?? "lake-state",
+    sourceDb: value("source-db") ?? "erp",
+    catalog: value("catalog") ?? "lake",
+    databasePrefix: value("database-prefix") ?? "lake",
     sourceTimeZone: zone,
     leaseExpiresAt,
-    tablesYaml: path.resolve(values.get("tables-yaml") ?? path.join(__dirname, "..", "tables.yaml")),
+    tablesYaml: path.resolve(value("tables-yaml") ?? path.join(__dirname, "..", "tables.yaml")),
     now,
-  };
-}
-
-/** The coordinator's s3:// roots moved under the local lake URI (the only difference). */
-function underLake(manifest: RunManifest, lakeUri: string): RunManifest {
-  const move = (uri: string, from: string, to: string): string => {
-    if (!uri.startsWith(from)) throw new Error(`manifest URI ${uri} is not under ${from}`);
-    return to + uri.slice(from.length);
-  };
-  const raw = `s3://${RAW_BUCKET}/`;
-  const warehouse = `s3://${WAREHOUSE_BUCKET}/warehouse/`;
-  return {
-    ...manifest,
-    lake: {
-      ...manifest.lake,
-      rawRoot: move(manifest.lake.rawRoot, raw, lakeUri),
-      warehouseRoot: move(manifest.lake.warehouseRoot, warehouse, `${lakeUri}warehouse/`),
-    },
-    tables: manifest.tables.map((t) => ({ ...t, rawPath: move(t.rawPath, raw, lakeUri) })),
   };
 }
 
@@ -137,7 +113,13 @@ export function localManifest(options: Options): RunManifest {
       reload: false,
     },
   );
-  const local = underLake(manifest, options.lakeUri);
+  // The coordinator's s3:// roots moved under the local lake URI (the only difference).
+  const local = localizeManifest(manifest, {
+    rawBucket: RAW_BUCKET,
+    warehouseBucket: WAREHOUSE_BUCKET,
+    rawRoot: options.lakeUri,
+    warehouseRoot: `${options.lakeUri}warehouse/`,
+  });
   const problems = manifestProblems(local);
   if (problems.length > 0) throw new Error(`manifest does not match the contract: ${problems.join("; ")}`);
   return local;
@@ -145,7 +127,7 @@ export function localManifest(options: Options): RunManifest {
 
 function main(): number {
   try {
-    process.stdout.write(`${JSON.stringify(localManifest(parseArgs(process.argv.slice(2), process.env)), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(localManifest(parseOptions(process.argv.slice(2), process.env)), null, 2)}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`local-manifest: ${(error as Error).message}\n`);

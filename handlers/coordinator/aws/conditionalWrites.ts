@@ -4,6 +4,7 @@
  * the failed items are reported (with the item that failed them) and the rest are retried
  * without them. A transaction conflicting with another writer is retried with backoff.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   BatchGetItemCommand,
   TransactWriteItemsCommand,
@@ -31,8 +32,6 @@ export interface WriteOutcome {
   /** Indexes whose condition failed, with the item as it was (when DynamoDB returned it). */
   readonly refused: Map<number, Item | undefined>;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function writeSingle(
   client: DynamoDBClient,

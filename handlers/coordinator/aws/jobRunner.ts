@@ -1,7 +1,9 @@
 /** Starting the tier's Glue job and finding the run id a job run was started with. */
+import { setTimeout as sleep } from "node:timers/promises";
 import { GetJobRunCommand, GetJobRunsCommand, StartJobRunCommand, type GlueClient } from "@aws-sdk/client-glue";
 import { JOB_ARG_RUN_ID } from "../core/jobArgs";
 import type { JobRunner, StartResult } from "../ports";
+import { errorText } from "../errorText";
 import { errorName } from "./values";
 
 export interface GlueJobRunnerOptions {
@@ -17,12 +19,6 @@ const DEFAULT_LOOKUP_DELAYS_MS = [0, 1000, 3000];
 const MAX_LOOKUP_PAGES = 10;
 /** How far back a look-up after an unanswered start reaches (clock skew between us and Glue). */
 const LOOKUP_WINDOW_MS = 10 * 60 * 1000;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 /**
  * Glue answered this one request with a 4xx (concurrent-runs limit, resource limit, missing job,

@@ -1,4 +1,5 @@
 /** RunStore on the DynamoDB state table: `schedule#...` idempotency records and `run#<id>` items. */
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   GetItemCommand,
   TransactWriteItemsCommand,
@@ -17,7 +18,6 @@ type Stale = Parameters<RunStore["transition"]>[4];
 
 /** Attempts of the claim transaction while it conflicts with a concurrent one on the same items. */
 const CLAIM_ATTEMPTS = 5;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const STATUSES: readonly RunStatus[] = ["STARTING", "RUNNING", "START_FAILED", "FINALIZING", "FINALIZED"];
 

@@ -13,7 +13,4 @@ export interface FlowContext {
 export const SCHEDULE_TTL_SECONDS = 7 * 24 * 3600;
 export const RUN_TTL_SECONDS = 90 * 24 * 3600;
 
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
+export { errorText } from "../errorText";

@@ -190,7 +190,7 @@ class Loader:
         # The snapshot this load builds on, taken before the source is read: a publish requires
         # the table to be still there and this run to still hold the lease (no older read laid
         # over data a run that took the lease over has published).
-        full.pin(lambda: self.state.require_lease(spec.name, m.run_id))
+        full.pin(lambda: self.state.require_lease(spec.name, m.run_id), exists=exists)
 
         applied = full.already_applied(m.run_id) if exists else None
         if applied is not None:  # a retry of a run whose data is already published

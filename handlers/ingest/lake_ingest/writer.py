@@ -87,10 +87,11 @@ class FullCopy:
         self._base: int | None = None
         self._before_publish: Callable[[], None] | None = None
 
-    def pin(self, before_publish: Callable[[], None] | None = None) -> int | None:
+    def pin(self, before_publish: Callable[[], None] | None = None, exists: bool | None = None) -> int | None:
         """Records the current snapshot (None: no table or no data yet); every later publish
-        requires the table to be still there, and calls before_publish (the lease check) first."""
-        self._base = self.current_snapshot_id() if self.exists() else None
+        requires the table to be still there, and calls before_publish (the lease check) first.
+        exists: whether the table exists, when the caller has just looked (saves a catalog call)."""
+        self._base = self.current_snapshot_id() if (self.exists() if exists is None else exists) else None
         self._pinned = True
         self._before_publish = before_publish
         return self._base
