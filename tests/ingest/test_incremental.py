@@ -4,6 +4,7 @@ the boundary cursor value, mixed-case names and the reserved word `return`."""
 from __future__ import annotations
 
 import decimal
+import time
 from datetime import timedelta
 
 import pytest
@@ -66,8 +67,6 @@ def test_initial_load_then_updates_and_inserts(lake: Lake) -> None:
     )
     with pytest.raises(AssertionError):  # the comparison sees the change before it is loaded
         lake.assert_full_copy_equals_source(spec)
-    import time
-
     time.sleep(1.2)
     second = lake.load_one(spec)
     assert second.status == "LOADED", second.error
@@ -86,7 +85,7 @@ def test_update_inside_lookback_window(lake: Lake, notes: dict) -> None:
     wm = parse_ts(lake.state("order_line_notes")["watermark"])
     # A late commit: the application stamped the change 2 minutes before the committed
     # watermark (inside the 10-minute lookback), so only the lookback finds it.
-    late = (wm.replace(tzinfo=None) - __import__("datetime").timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    late = (wm.replace(tzinfo=None) - timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
     lake.sql(
         f"UPDATE `Order_Line_Notes` SET NoteText = 'late edit', IsVisible = 1, LastChangedAt = '{late}' WHERE NoteText = 'a'"
     )
@@ -299,10 +298,13 @@ def test_in_batch_versions_of_a_key_latest_wins_end_to_end(lake: Lake) -> None:
         ("B", decimal.Decimal("9.00")),
     ]
 
+    # The older versions are stamped just after the first run's watermark, not "now minus a
+    # second": the run can finish within a second, and lookback is 0, so they must be past it.
+    after_watermark = str(lake.state("price_feed")["watermark"]).replace("T", " ").rstrip("Z")
     lake.sql(
         "INSERT INTO price_feed (sku, price, changed_at) VALUES"
-        " ('B', 11.00, UTC_TIMESTAMP(6)), ('B', 10.00, UTC_TIMESTAMP(6) - INTERVAL 1 SECOND),"
-        " ('A', 4.00, UTC_TIMESTAMP(6) - INTERVAL 1 SECOND)"
+        f" ('B', 11.00, UTC_TIMESTAMP(6)), ('B', 10.00, '{after_watermark}' + INTERVAL 1000 MICROSECOND),"
+        f" ('A', 4.00, '{after_watermark}' + INTERVAL 1000 MICROSECOND)"
     )
     # the batch's A (4.00) is newer than the lake's; then make the lake's A newer than a new batch
     second = lake.load_one(spec)
