@@ -300,11 +300,11 @@ def test_in_batch_versions_of_a_key_latest_wins_end_to_end(lake: Lake) -> None:
 
     # The older versions are stamped just after the first run's watermark, not "now minus a
     # second": the run can finish within a second, and lookback is 0, so they must be past it.
-    after_watermark = str(lake.state("price_feed")["watermark"]).replace("T", " ").rstrip("Z")
+    wm = parse_ts(lake.state("price_feed")["watermark"])
+    after = (wm.replace(tzinfo=None) + timedelta(milliseconds=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
     lake.sql(
         "INSERT INTO price_feed (sku, price, changed_at) VALUES"
-        f" ('B', 11.00, UTC_TIMESTAMP(6)), ('B', 10.00, '{after_watermark}' + INTERVAL 1000 MICROSECOND),"
-        f" ('A', 4.00, '{after_watermark}' + INTERVAL 1000 MICROSECOND)"
+        f" ('B', 11.00, UTC_TIMESTAMP(6)), ('B', 10.00, '{after}'), ('A', 4.00, '{after}')"
     )
     # the batch's A (4.00) is newer than the lake's; then make the lake's A newer than a new batch
     second = lake.load_one(spec)
