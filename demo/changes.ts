@@ -41,6 +41,11 @@ export class SourceEditor {
     return `${quoteIdent(this.database)}.${quoteIdent(table)}`;
   }
 
+  /** The table was truncated: its generated keys start again from the first (as AUTO_INCREMENT does). */
+  restartKeys(table: string): void {
+    this.next.set(table, 0);
+  }
+
   private take(table: string, n: number): number {
     const start = this.next.get(table) ?? 0;
     this.next.set(table, start + n);
@@ -149,6 +154,11 @@ export class SourceEditor {
   async dropTable(name: string): Promise<void> {
     await this.conn.query(`DROP TABLE ${this.q(name)}`);
     this.lastChangeAt = Date.now();
+  }
+
+  /** The editor's source connection (the hard cases share it). */
+  connection(): Connection {
+    return this.conn;
   }
 
   /** Closes the editor's source connection (an open one keeps the process alive). */

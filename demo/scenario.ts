@@ -7,6 +7,7 @@
 import { appendFileSync } from "node:fs";
 import { loadTablesYaml, type LakeModel, type TableSpec } from "../model";
 import type { SourceEditor } from "./changes";
+import { HardCases, type OpenTransaction } from "./hardCases";
 import type { Pipeline, RunHandle, RunReport } from "./pipeline";
 
 export interface DayPlan {
@@ -25,6 +26,25 @@ export interface DayPlan {
   readonly changedSnapshot: string;
   /** Tables whose rows change besides the 15-minute tier's (loaded by the next daily run). */
   readonly dailyChanges: readonly string[];
+  /** The changes only a reconcile (or a direct fix in the job) keeps the copy exact under. */
+  readonly hard: HardPlan;
+}
+
+export interface HardPlan {
+  /** Hard deletes: one incremental and one append table. */
+  readonly deletes: { readonly incremental: string; readonly append: string; readonly rows: number };
+  /** ALTER TABLE … ADD COLUMN … NOT NULL DEFAULT on an incremental table (no cursor moves). */
+  readonly columnWithDefault: { readonly table: string; readonly ddl: string };
+  /** The cursor becomes nullable and new rows arrive with a NULL cursor. */
+  readonly nullCursor: { readonly table: string; readonly columnType: string; readonly rows: number };
+  /** A lagging application clock writes cursors two hours back. */
+  readonly cursorBackwards: { readonly table: string; readonly column: string; readonly value: string; readonly rows: number };
+  /** Primary-key values changed in place. */
+  readonly keyChange: { readonly table: string; readonly rows: number; readonly offset: number };
+  /** A 15-minute table's transaction stamps its cursor, waits past the lookback, and commits after a run. */
+  readonly lateCommit: { readonly table: string; readonly column: string; readonly value: string };
+  /** An append table truncated and refilled (its max key falls below the watermark). */
+  readonly truncate: { readonly table: string; readonly rows: number };
 }
 
 export interface Phase {
@@ -119,6 +139,45 @@ export class Day {
     return report;
   }
 
+  private conn(): ReturnType<SourceEditor["connection"]> {
+    return this.editor.connection();
+  }
+
+  private async hardChanges(lines: string[]): Promise<void> {
+    const h = this.plan.hard;
+    const hard = new HardCases(this.conn(), this.editor);
+    const inc = await hard.deleteRows(this.spec(h.deletes.incremental), h.deletes.rows);
+    const app = await hard.deleteRows(this.spec(h.deletes.append), h.deletes.rows);
+    lines.push(`${h.deletes.incremental}: ${inc} rows DELETED (incremental: no cursor shows a delete)`);
+    lines.push(`${h.deletes.append}: ${app} rows DELETED (append: insert-only by contract, deleted anyway)`);
+    await hard.addColumnWithDefault(this.spec(h.columnWithDefault.table), h.columnWithDefault.ddl);
+    lines.push(`${h.columnWithDefault.table}: ADD COLUMN ${h.columnWithDefault.ddl} (every row gets the default, no cursor moves)`);
+    const nul = await hard.nullCursorRows(this.spec(h.nullCursor.table), h.nullCursor.columnType, h.nullCursor.rows);
+    lines.push(`${h.nullCursor.table}: cursor made nullable, +${nul} rows with a NULL cursor`);
+    const back = await hard.cursorBackwards(
+      this.spec(h.cursorBackwards.table),
+      h.cursorBackwards.column,
+      h.cursorBackwards.value,
+      h.cursorBackwards.rows,
+    );
+    lines.push(`${h.cursorBackwards.table}: ${back} rows changed with their cursor moved 2 hours BACK (lagging clock)`);
+    const moved = await hard.changePrimaryKey(this.spec(h.keyChange.table), h.keyChange.rows, h.keyChange.offset);
+    lines.push(`${h.keyChange.table}: ${moved} rows got a new PRIMARY KEY value (+${h.keyChange.offset})`);
+  }
+
+  /** Opens the late transaction and waits until its cursor is older than the table's lookback. */
+  private async lateCommitOpened(): Promise<OpenTransaction> {
+    const l = this.plan.hard.lateCommit;
+    const spec = this.spec(l.table);
+    const open = await new HardCases(this.conn(), this.editor).openTransaction(spec, l.column, l.value);
+    const waitMs = (spec.strategy === "incremental" ? spec.lookbackMinutes : 0) * 60_000 + SAFETY_MS;
+    this.phase("D1 07:58 late commit opened", [
+      `${l.table}: a second connection updates row ${open.key} (cursor stamped now) and keeps its transaction open ${Math.round(waitMs / 1000)} s, past the ${spec.strategy === "incremental" ? spec.lookbackMinutes : 0}-minute lookback, until after the 08:00 run`,
+    ]);
+    await new Promise((r) => setTimeout(r, waitMs));
+    return open;
+  }
+
   async play(): Promise<DayLog> {
     const p = this.plan;
     await this.run("daily", "D1 01:30 daily", at(0, "01:30"));
@@ -133,6 +192,7 @@ export class Day {
     const col = this.spec(p.newColumn.table);
     const filled = await this.editor.addColumn(col, p.newColumn.ddl, p.newColumn.column, p.updates);
     a.push(`${col.name}: new column ${p.newColumn.column} (filled on ${filled} rows)`);
+    await this.hardChanges(a);
     this.phase("D1 07:50 source changes", a);
 
     const onboard: string[] = [];
@@ -145,7 +205,12 @@ export class Day {
     );
     this.phase("D1 07:55 onboarding", onboard);
 
+    const late = await this.lateCommitOpened();
     await this.run("every_15_min", "D1 08:00 every_15_min", at(0, "08:00"));
+    await late.commit();
+    this.phase("D1 08:05 late commit", [
+      `${late.table}: the transaction held open since before the run (row ${late.key}, cursor stamped then) commits now`,
+    ]);
     for (let i = 0; i < p.extraQuarterRuns; i++) {
       const b: string[] = [];
       await this.changeRows(this.quarterTables(), b);
@@ -160,6 +225,9 @@ export class Day {
       p.dailyChanges.map((n) => this.spec(n)),
       c,
     );
+    const hard = new HardCases(this.conn(), this.editor);
+    const refilled = await hard.truncateAndRefill(this.spec(p.hard.truncate.table), p.hard.truncate.rows);
+    c.push(`${p.hard.truncate.table}: TRUNCATED and refilled with ${refilled} rows (its max key falls below the lake's watermark)`);
     await this.editor.dropTable(this.spec(p.droppedTable).source);
     c.push(`${p.droppedTable}: DROPPED at the source (its next load must fail and alert, the others go on)`);
     this.phase("D1 18:00 source changes", c);
