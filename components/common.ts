@@ -21,9 +21,17 @@ export function policyDocument(statements: In<PolicyStatement[]> | PolicyStateme
   return pulumi.output(statements).apply((resolved) => JSON.stringify({ Version: "2012-10-17", Statement: resolved }));
 }
 
-/** Trust policy letting one AWS service assume a role, limited to this account. */
-export function serviceTrustPolicy(service: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.output(accountId).apply((account) =>
+/**
+ * Trust policy letting one AWS service assume a role, limited to this account and, when given, to
+ * the resources (aws:SourceArn patterns) the service acts for: the confused-deputy guard the
+ * services document.
+ */
+export function serviceTrustPolicy(
+  service: string,
+  accountId: pulumi.Input<string>,
+  sourceArns?: pulumi.Input<pulumi.Input<string>[]>,
+): pulumi.Output<string> {
+  return pulumi.all([accountId, pulumi.output(sourceArns ?? [])]).apply(([account, arns]) =>
     JSON.stringify({
       Version: "2012-10-17",
       Statement: [
@@ -31,7 +39,10 @@ export function serviceTrustPolicy(service: string, accountId: pulumi.Input<stri
           Effect: "Allow",
           Principal: { Service: service },
           Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": account } },
+          Condition: {
+            StringEquals: { "aws:SourceAccount": account },
+            ...(arns.length > 0 ? { ArnLike: { "aws:SourceArn": arns.length === 1 ? arns[0] : arns } } : {}),
+          },
         },
       ],
     }),

@@ -1,7 +1,8 @@
 /**
  * Coordinator (wiring): the per-table state table, the coordinator Lambda bundled from
  * handlers/coordinator with tables.yaml beside it, its least-privilege role, the EventBridge
- * rule that brings this lake's Glue job state changes to it, the alert topic and alarms.
+ * rule that brings this lake's Glue job state changes to it, the alert topic and alarms, and the
+ * dead-letter queues of every way it is invoked (schedules, rules, failed asynchronous calls).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -44,6 +45,8 @@ export interface CoordinatorArgs {
   readonly grantsDependOn?: pulumi.Input<pulumi.Resource>[];
   /** Log retention in days (default 90). */
   readonly logRetentionDays?: number;
+  /** Concurrent executions reserved for (and capping) the coordinator (default 10). */
+  readonly reservedConcurrency?: number;
 }
 
 export class Coordinator extends pulumi.ComponentResource {
@@ -52,6 +55,13 @@ export class Coordinator extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly alertTopic: aws.sns.Topic;
   readonly jobStateRule: aws.cloudwatch.EventRule;
+  readonly crawlerStateRule: aws.cloudwatch.EventRule;
+  /** Events and schedule firings that could not be delivered to the coordinator. */
+  readonly deliveryDeadLetters: aws.sqs.Queue;
+  /** Asynchronous invocations that failed after Lambda's retries (on-failure destination). */
+  readonly failedInvocations: aws.sqs.Queue;
+  /** The lake's EventBridge Scheduler group: tier schedules live in it, their roles trust only it. */
+  readonly scheduleGroup: aws.scheduler.ScheduleGroup;
   readonly bundleBytes: number;
 
   constructor(name: string, args: CoordinatorArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -90,6 +100,17 @@ export class Coordinator extends pulumi.ComponentResource {
         { parent: this.alertTopic },
       );
     }
+
+    // Dead letters are kept 14 days (the SQS maximum), encrypted with the lake key.
+    const queue = (suffix: string): aws.sqs.Queue =>
+      new aws.sqs.Queue(
+        `${name}-${suffix}`,
+        { messageRetentionSeconds: 14 * 24 * 3600, kmsMasterKeyId: storage.keyArn, kmsDataKeyReusePeriodSeconds: 300, tags: args.tags },
+        parent,
+      );
+    this.deliveryDeadLetters = queue("delivery-dead-letters");
+    this.failedInvocations = queue("failed-invocations");
+    this.scheduleGroup = new aws.scheduler.ScheduleGroup(`${name}-schedules`, { name, tags: args.tags }, parent);
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -162,6 +183,8 @@ export class Coordinator extends pulumi.ComponentResource {
             Resource: "*",
           },
           { Sid: "Alerts", Effect: "Allow", Action: ["sns:Publish"], Resource: this.alertTopic.arn },
+          // Lambda sends a failed asynchronous invocation to the on-failure destination with this role.
+          { Sid: "FailedInvocations", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failedInvocations.arn },
           { Sid: "Encryption", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: storage.keyArn },
           {
             Sid: "Logs",
@@ -198,6 +221,7 @@ export class Coordinator extends pulumi.ComponentResource {
         role: this.role.arn,
         memorySize: 512,
         timeout: 300,
+        reservedConcurrentExecutions: args.reservedConcurrency ?? 10,
         code: new pulumi.asset.AssetArchive({
           "index.js": new pulumi.asset.StringAsset(bundle.code),
           "tables.yaml": new pulumi.asset.FileAsset(args.tablesFile),
@@ -224,23 +248,42 @@ export class Coordinator extends pulumi.ComponentResource {
       { parent: this, dependsOn: [logGroup] },
     );
 
-    // Only this lake's jobs, only terminal states.
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async-failures`,
+      {
+        functionName: this.function.name,
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 6 * 3600,
+        destinationConfig: { onFailure: { destination: this.failedInvocations.arn } },
+      },
+      { parent: this.function },
+    );
+
+    // Only this account's events, only this lake's jobs, only terminal states.
     this.jobStateRule = new aws.cloudwatch.EventRule(
       `${name}-job-state`,
       {
         description: "Glue Job State Change of this lake's tier jobs -> coordinator finalize",
-        eventPattern: JSON.stringify({
-          source: ["aws.glue"],
-          "detail-type": ["Glue Job State Change"],
-          detail: { jobName: Object.values(args.tierJobs), state: ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"] },
-        }),
+        eventPattern: pulumi.output(accountId).apply((account) =>
+          JSON.stringify({
+            account: [account],
+            source: ["aws.glue"],
+            "detail-type": ["Glue Job State Change"],
+            detail: { jobName: Object.values(args.tierJobs), state: ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"] },
+          }),
+        ),
         tags: args.tags,
       },
       parent,
     );
     new aws.cloudwatch.EventTarget(
       `${name}-job-state-target`,
-      { rule: this.jobStateRule.name, arn: this.function.arn, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } },
+      {
+        rule: this.jobStateRule.name,
+        arn: this.function.arn,
+        retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: this.deliveryDeadLetters.arn },
+      },
       { parent: this.jobStateRule },
     );
     new aws.lambda.Permission(
@@ -256,22 +299,30 @@ export class Coordinator extends pulumi.ComponentResource {
     );
 
     // Crawler ends: serve pending crawls, tag the new raw tables' PII columns, re-queue failures.
-    const crawlerStateRule = new aws.cloudwatch.EventRule(
+    const crawlerStateRule = (this.crawlerStateRule = new aws.cloudwatch.EventRule(
       `${name}-crawler-state`,
       {
         description: "Glue Crawler State Change of this lake's raw-zone crawlers -> coordinator",
-        eventPattern: JSON.stringify({
-          source: ["aws.glue"],
-          "detail-type": ["Glue Crawler State Change"],
-          detail: { crawlerName: Object.values(args.crawlers), state: ["Succeeded", "Failed"] },
-        }),
+        eventPattern: pulumi.output(accountId).apply((account) =>
+          JSON.stringify({
+            account: [account],
+            source: ["aws.glue"],
+            "detail-type": ["Glue Crawler State Change"],
+            detail: { crawlerName: Object.values(args.crawlers), state: ["Succeeded", "Failed"] },
+          }),
+        ),
         tags: args.tags,
       },
       parent,
-    );
+    ));
     new aws.cloudwatch.EventTarget(
       `${name}-crawler-state-target`,
-      { rule: crawlerStateRule.name, arn: this.function.arn, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } },
+      {
+        rule: crawlerStateRule.name,
+        arn: this.function.arn,
+        retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: this.deliveryDeadLetters.arn },
+      },
       { parent: crawlerStateRule },
     );
     new aws.lambda.Permission(
@@ -293,6 +344,45 @@ export class Coordinator extends pulumi.ComponentResource {
         parent,
       );
     };
+    // EventBridge delivers a rule's undeliverable events itself (service principal, per rule).
+    new aws.sqs.QueuePolicy(
+      `${name}-delivery-dead-letters-policy`,
+      {
+        queueUrl: this.deliveryDeadLetters.url,
+        policy: policyDocument([
+          {
+            Sid: "RulesOfThisLake",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: this.deliveryDeadLetters.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": [this.jobStateRule.arn, crawlerStateRule.arn] } },
+          },
+        ]),
+      },
+      { parent: this.deliveryDeadLetters },
+    );
+    for (const [suffix, q, what] of [
+      [
+        "delivery-dead-letters-alarm",
+        this.deliveryDeadLetters,
+        "Schedule firings or Glue events could not be delivered to the coordinator",
+      ],
+      ["failed-invocations-alarm", this.failedInvocations, "Coordinator invocations failed after Lambda's retries"],
+    ] as const) {
+      alarm(suffix, {
+        alarmDescription: `${what}: the queue holds them for replay (14 days)`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: q.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+    }
     alarm("errors-alarm", {
       alarmDescription: "The coordinator Lambda failed: runs may not start or finalize",
       namespace: "AWS/Lambda",

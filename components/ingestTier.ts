@@ -6,6 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { TierSpec } from "../model";
 import { policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
 
@@ -47,28 +49,57 @@ export interface IngestTierArgs {
   readonly icebergCatalog: string;
   /** The coordinator Lambda the schedule invokes. */
   readonly coordinatorFunctionArn: pulumi.Input<string>;
+  /** The lake's schedule group: the schedule lives in it and its role trusts only it (aws:SourceArn). */
+  readonly scheduleGroup: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+  /** SQS queue (KMS-encrypted) for firings that could not be delivered to the coordinator. */
+  readonly deadLetterQueueArn: pulumi.Input<string>;
   readonly accountId: pulumi.Input<string>;
 }
 
 export const DEFAULT_GLUE_VERSION = "5.1";
 
+/** handlers/contracts/iceberg-catalog.json: the job's catalog settings, shared with lake_ingest/localconf.py. */
+interface IcebergCatalogSettings {
+  readonly session: Readonly<Record<string, string>>;
+  readonly sparkCatalogClass: string;
+  readonly catalog: Readonly<Record<string, string>>;
+  readonly awsOnlyCatalog: Readonly<Record<string, string>>;
+  readonly localOnlyCatalog: Readonly<Record<string, string>>;
+}
+
+export const ICEBERG_CATALOG_FILE = join(__dirname, "..", "handlers", "contracts", "iceberg-catalog.json");
+
+export function loadIcebergCatalogSettings(file = ICEBERG_CATALOG_FILE): IcebergCatalogSettings {
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  for (const section of ["session", "catalog", "awsOnlyCatalog", "localOnlyCatalog"]) {
+    const value = parsed[section];
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      throw new Error(`${file}: field ${section} must be an object of Spark settings`);
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v !== "string" || /\s/.test(v) || /\s/.test(k))
+        throw new Error(`${file}: field ${section}.${k} must be a string without spaces (Glue's --conf cannot carry them)`);
+    }
+  }
+  if (typeof parsed.sparkCatalogClass !== "string") throw new Error(`${file}: field sparkCatalogClass must be a class name`);
+  return parsed as unknown as IcebergCatalogSettings;
+}
+
 /**
- * Spark settings of the job: the Glue Data Catalog as an Iceberg catalog, and a UTC Spark session.
- * The JVM default zone is left to Glue (UTC on its workers; the job refuses any other zone): setting
- * spark.*.extraJavaOptions through --conf would replace the Java options Glue sets itself.
- * Glue's --conf takes one value, further settings chained with " --conf "; no value may contain a space.
+ * Spark settings of the job in Glue, from iceberg-catalog.json: the Glue Data Catalog as an Iceberg
+ * catalog (IAM-mode writer: no Lake Formation flag) and a UTC Spark session. The JVM default zone is
+ * left to Glue (UTC on its workers; the job refuses any other zone): setting spark.*.extraJavaOptions
+ * through --conf would replace the Java options Glue sets itself. Glue's --conf takes one value,
+ * further settings chained with " --conf ".
  */
-export function icebergSparkConf(catalog: string, warehouseUri: string): string {
+export function icebergSparkConf(catalog: string, warehouseUri: string, settings = loadIcebergCatalogSettings()): string {
   const c = `spark.sql.catalog.${catalog}`;
-  return [
-    "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
-    `${c}=org.apache.iceberg.spark.SparkCatalog`,
-    `${c}.warehouse=${warehouseUri}`,
-    `${c}.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog`,
-    `${c}.io-impl=org.apache.iceberg.aws.s3.S3FileIO`,
-    `${c}.glue.lakeformation-enabled=true`,
-    "spark.sql.session.timeZone=UTC",
-  ].join(" --conf ");
+  const entries: [string, string][] = [
+    ...Object.entries(settings.session),
+    [c, settings.sparkCatalogClass],
+    [`${c}.warehouse`, warehouseUri],
+    ...Object.entries({ ...settings.catalog, ...settings.awsOnlyCatalog }).map(([k, v]): [string, string] => [`${c}.${k}`, v]),
+  ];
+  return entries.map(([k, v]) => `${k}=${v}`).join(" --conf ");
 }
 
 export class IngestTier extends pulumi.ComponentResource {
@@ -128,7 +159,8 @@ export class IngestTier extends pulumi.ComponentResource {
       `${name}-schedule-role`,
       {
         description: `Scheduler for tier ${args.tier.name}: invokes the coordinator`,
-        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", args.accountId),
+        // Scheduler's documented confused-deputy guard: the schedule group's ARN.
+        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", args.accountId, [args.scheduleGroup.arn]),
         tags: args.tags,
       },
       parent,
@@ -137,7 +169,11 @@ export class IngestTier extends pulumi.ComponentResource {
       `${name}-schedule-invoke`,
       {
         role: this.scheduleRole.id,
-        policy: policyDocument([{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: args.coordinatorFunctionArn }]),
+        policy: policyDocument([
+          { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: args.coordinatorFunctionArn },
+          // Scheduler sends undeliverable firings to the dead-letter queue with this role.
+          { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: args.deadLetterQueueArn },
+        ]),
       },
       { parent: this.scheduleRole },
     );
@@ -145,6 +181,7 @@ export class IngestTier extends pulumi.ComponentResource {
       `${name}-schedule`,
       {
         description: `${args.tier.name}: ${args.tier.description ?? args.tier.schedule}`,
+        groupName: args.scheduleGroup.name,
         scheduleExpression: args.tier.schedule,
         scheduleExpressionTimezone: args.timeZone,
         flexibleTimeWindow: { mode: "OFF" },
@@ -155,6 +192,7 @@ export class IngestTier extends pulumi.ComponentResource {
           // <aws.scheduler.scheduled-time> makes duplicate deliveries of one firing share a run id.
           input: JSON.stringify({ kind: "schedule", tier: args.tier.name, scheduledAt: "<aws.scheduler.scheduled-time>" }),
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 600 },
+          deadLetterConfig: { arn: args.deadLetterQueueArn },
         },
       },
       parent,

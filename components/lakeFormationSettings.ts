@@ -25,6 +25,10 @@ export class LakeFormationSettings extends pulumi.ComponentResource {
         // granted by LF-tags only.
         createDatabaseDefaultPermissions: [],
         createTableDefaultPermissions: [],
+        // No engine reads around Lake Formation's filtering: the job writes with IAM, readers go
+        // through Lake Formation (docs/security/job-writes.md).
+        allowExternalDataFiltering: false,
+        allowFullTableExternalDataAccess: false,
       },
       { parent: this },
     );

@@ -1,11 +1,13 @@
 /**
  * LakeStorage: the lake's KMS key and its four buckets (raw zone, Iceberg warehouse, job
  * scripts and run manifests, Athena results), each versioned, SSE-KMS with a bucket key,
- * closed to the public, TLS-only, with lifecycle rules for what ages out.
+ * closed to the public, with lifecycle rules for what ages out. Bucket and key policies come
+ * from applyAccessPolicies once the roles that may use the data exist (components/lakeAccessPolicies.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, type LakeTags } from "./common";
+import { policyDocument, type LakeTags, type PolicyStatement } from "./common";
+import { bucketPolicyStatements, keyPolicyStatements, type LakeDataAccess } from "./lakeAccessPolicies";
 
 export type LakeBucketRole = "raw" | "warehouse" | "scripts" | "athena";
 
@@ -33,12 +35,14 @@ export class LakeStorage extends pulumi.ComponentResource {
   readonly key: aws.kms.Key;
   readonly keyArn: pulumi.Output<string>;
   readonly buckets: Readonly<Record<LakeBucketRole, LakeBucket>>;
+  private accessApplied = false;
+
+  private readonly resourceName: string;
 
   constructor(name: string, args: LakeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lake:storage:LakeStorage", name, {}, opts);
+    this.resourceName = name;
     const parent = { parent: this };
-    const account = aws.getCallerIdentityOutput({}, parent);
-    const region = aws.getRegionOutput({}, parent);
 
     this.key = new aws.kms.Key(
       `${name}-key`,
@@ -46,44 +50,8 @@ export class LakeStorage extends pulumi.ComponentResource {
         description: `${name}: encrypts the lake's buckets, state table, logs and job outputs`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        // The account administers the key through IAM; CloudWatch Logs may use it for Glue's
-        // encrypted continuous logs, scoped to this account's log groups; CloudWatch alarms may
-        // use it to publish to the alert topic (SNS encrypted with this key), scoped to this
-        // account's alarms. Nothing else publishes to the topic as a service: the EventBridge
-        // rules and the Scheduler schedules target the coordinator Lambda, and the Lambda
-        // publishes with its own role (IAM, through AccountAdministers).
-        policy: policyDocument([
-          {
-            Sid: "AccountAdministers",
-            Effect: "Allow",
-            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account.accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-          },
-          {
-            Sid: "CloudWatchLogsEncrypt",
-            Effect: "Allow",
-            Principal: { Service: pulumi.interpolate`logs.${region.region}.amazonaws.com` },
-            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-            Resource: "*",
-            Condition: {
-              ArnLike: {
-                "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${region.region}:${account.accountId}:*`,
-              },
-            },
-          },
-          {
-            Sid: "CloudWatchAlarmsPublishToAlertTopic",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: {
-              StringEquals: { "aws:SourceAccount": account.accountId },
-              ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:cloudwatch:${region.region}:${account.accountId}:alarm:*` },
-            },
-          },
-        ]),
+        // The key policy is set by applyAccessPolicies (aws.kms.KeyPolicy): it names the roles
+        // that use the key, which are created after the buckets their policies refer to.
         tags: args.tags,
       },
       parent,
@@ -163,23 +131,6 @@ export class LakeStorage extends pulumi.ComponentResource {
         },
         child,
       );
-      new aws.s3.BucketPolicy(
-        `${name}-${role}-tls-only`,
-        {
-          bucket: bucket.bucket,
-          policy: policyDocument([
-            {
-              Sid: "DenyInsecureTransport",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "s3:*",
-              Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-              Condition: { Bool: { "aws:SecureTransport": false } },
-            },
-          ]),
-        },
-        child,
-      );
       new aws.s3.BucketLifecycleConfiguration(`${name}-${role}-lifecycle`, { bucket: bucket.bucket, rules: lifecycle[role] }, child);
       return { bucket, name: bucket.bucket, arn: bucket.arn };
     };
@@ -192,5 +143,32 @@ export class LakeStorage extends pulumi.ComponentResource {
       scriptsBucket: this.buckets.scripts.name,
       athenaBucket: this.buckets.athena.name,
     });
+  }
+
+  /**
+   * The bucket policies (TLS only; raw/ and warehouse/ objects only for the data roles; each query
+   * result prefix only for its principal) and the key policy (administration by the account, data
+   * use only by the named roles through the named services). Called once, after the roles exist;
+   * an existing estate passes its own role ARNs.
+   */
+  applyAccessPolicies(access: LakeDataAccess): void {
+    if (this.accessApplied) throw new Error(`LakeStorage ${this.key.urn}: applyAccessPolicies may be called once`);
+    this.accessApplied = true;
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    for (const role of Object.keys(this.buckets) as LakeBucketRole[]) {
+      const { bucket, arn } = this.buckets[role];
+      const statements: pulumi.Output<PolicyStatement[]> = bucketPolicyStatements(role, arn, access);
+      new aws.s3.BucketPolicy(
+        `${this.resourceName}-${role}-policy`,
+        { bucket: bucket.bucket, policy: policyDocument(statements) },
+        { parent: bucket },
+      );
+    }
+    new aws.kms.KeyPolicy(
+      `${this.resourceName}-key-policy`,
+      { keyId: this.key.id, policy: policyDocument(keyPolicyStatements(account, region, access)) },
+      { parent: this.key },
+    );
   }
 }

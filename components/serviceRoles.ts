@@ -3,13 +3,17 @@
  * - dataAccessRole: assumed by Lake Formation to vend credentials for registered S3
  *   locations (a dedicated role, not the service-linked one).
  * - ingestJobRole: the Glue ingest jobs; reads the scripts bucket and the source secret,
- *   writes the raw and warehouse zones through Lake Formation, commits table state.
- * - crawlerRole: the raw-zone crawlers, with Lake Formation credentials.
+ *   writes the raw and warehouse zones with its own IAM permissions (docs/security/job-writes.md),
+ *   reads only the lake's Glue connection, commits table state.
+ * - crawlerRoles: one per domain for its raw-zone crawler, with Lake Formation credentials and
+ *   catalog access to that domain's raw database only.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { catalogDatabaseName } from "../model";
 import { objectArns, policyDocument, serviceTrustPolicy, type LakeTags, type PolicyStatement } from "./common";
 import type { LakeStorage } from "./lakeStorage";
+import type { SourceNetwork } from "./sourceConnection";
 
 export interface ServiceRolesArgs {
   readonly tags: LakeTags;
@@ -20,12 +24,21 @@ export interface ServiceRolesArgs {
   readonly databasePrefix: string;
   /** The state table the jobs commit watermarks to. */
   readonly stateTableArn: pulumi.Input<string>;
+  /** The lake's Glue connection: the only one the job may read. */
+  readonly connectionName: string;
+  /** Subnet and security groups the connection's network interfaces are created in. */
+  readonly network: SourceNetwork;
+  /** Domains: one crawler role each. */
+  readonly domains: readonly string[];
 }
+
+/** The tag Glue puts on the network interfaces and security groups it manages (AWSGlueServiceRole). */
+const GLUE_NETWORK_TAG = "aws-glue-service-resource";
 
 export class ServiceRoles extends pulumi.ComponentResource {
   readonly dataAccessRole: aws.iam.Role;
   readonly ingestJobRole: aws.iam.Role;
-  readonly crawlerRole: aws.iam.Role;
+  readonly crawlerRoles: Readonly<Record<string, aws.iam.Role>>;
   readonly securityConfiguration: aws.glue.SecurityConfiguration;
 
   constructor(name: string, args: ServiceRolesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -34,6 +47,7 @@ export class ServiceRoles extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
     const { buckets, keyArn } = args.storage;
+    const ec2Arn = (kind: string, id: string): pulumi.Output<string> => pulumi.interpolate`arn:aws:ec2:${region}:${account}:${kind}/${id}`;
     const kmsUse = {
       Effect: "Allow" as const,
       Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
@@ -124,17 +138,29 @@ export class ServiceRoles extends pulumi.ComponentResource {
               .all([objectArns(buckets.raw.arn, ["raw/"]), objectArns(buckets.warehouse.arn, ["warehouse/"])])
               .apply(([a, b]) => [...a, ...b]),
           },
-          lakeFormationCredentials,
           {
-            Sid: "CatalogThroughLakeFormation",
+            // IAM-mode writer (docs/security/job-writes.md): S3 with its own role above, catalog
+            // calls checked by Lake Formation grants; no Lake Formation credential vending.
+            Sid: "LakeCatalog",
             Effect: "Allow",
-            Action: [...createAndUpdateTables, "glue:GetPartitions", "glue:GetConnection"],
-            Resource: [...lakeCatalog, pulumi.interpolate`arn:aws:glue:${region}:${account}:connection/*`],
+            Action: [...createAndUpdateTables, "glue:GetPartitions"],
+            Resource: lakeCatalog,
+          },
+          {
+            // The connection carries the source's secret id: only the lake's own connection.
+            Sid: "LakeConnectionOnly",
+            Effect: "Allow",
+            Action: ["glue:GetConnection"],
+            Resource: [
+              pulumi.interpolate`arn:aws:glue:${region}:${account}:catalog`,
+              pulumi.interpolate`arn:aws:glue:${region}:${account}:connection/${args.connectionName}`,
+            ],
           },
           { Sid: "SourceCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.sourceSecretArn },
           { Sid: "CommitTableState", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: args.stateTableArn },
           {
-            Sid: "ConnectionNetworking",
+            // Describe calls support no resource-level permissions.
+            Sid: "ConnectionNetworkingDescribe",
             Effect: "Allow",
             Action: [
               "ec2:DescribeSubnets",
@@ -142,12 +168,34 @@ export class ServiceRoles extends pulumi.ComponentResource {
               "ec2:DescribeVpcEndpoints",
               "ec2:DescribeRouteTables",
               "ec2:DescribeNetworkInterfaces",
-              "ec2:CreateNetworkInterface",
-              "ec2:DeleteNetworkInterface",
-              "ec2:CreateTags",
-              "ec2:DeleteTags",
+              "ec2:DescribeVpcAttribute",
             ],
             Resource: "*",
+          },
+          {
+            Sid: "ConnectionNetworkInterfacesInLakeSubnet",
+            Effect: "Allow",
+            Action: ["ec2:CreateNetworkInterface"],
+            Resource: [
+              ec2Arn("subnet", args.network.subnetId),
+              ...args.network.securityGroupIds.map((g) => ec2Arn("security-group", g)),
+              ec2Arn("network-interface", "*"),
+            ],
+          },
+          {
+            Sid: "DeleteNetworkInterfacesOfLakeSubnet",
+            Effect: "Allow",
+            Action: ["ec2:DeleteNetworkInterface"],
+            Resource: ec2Arn("network-interface", "*"),
+            Condition: { ArnEquals: { "ec2:Subnet": ec2Arn("subnet", args.network.subnetId) } },
+          },
+          {
+            // As AWSGlueServiceRole: Glue may only set and remove its own marker tag.
+            Sid: "GlueNetworkTagsOnly",
+            Effect: "Allow",
+            Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+            Resource: [ec2Arn("network-interface", "*"), ec2Arn("security-group", "*"), ec2Arn("instance", "*")],
+            Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [GLUE_NETWORK_TAG] } },
           },
           glueLogs,
           {
@@ -163,39 +211,50 @@ export class ServiceRoles extends pulumi.ComponentResource {
       { parent: this.ingestJobRole },
     );
 
-    this.crawlerRole = new aws.iam.Role(
-      `${name}-crawler`,
-      {
-        description: "Raw-zone crawlers of the lake (Lake Formation credentials)",
-        assumeRolePolicy: serviceTrustPolicy("glue.amazonaws.com", account),
-        tags: args.tags,
-      },
-      parent,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-crawler-policy`,
-      {
-        role: this.crawlerRole.id,
-        policy: policyDocument([
-          lakeFormationCredentials,
-          {
-            Sid: "RawCatalog",
-            Effect: "Allow",
-            Action: [
-              ...createAndUpdateTables,
-              "glue:BatchGetPartition",
-              "glue:BatchCreatePartition",
-              "glue:BatchUpdatePartition",
-              "glue:GetPartitions",
-            ],
-            Resource: lakeCatalog,
-          },
-          glueLogs,
-          kmsUse,
-        ]),
-      },
-      { parent: this.crawlerRole },
-    );
+    // One role per domain: a crawler can only catalog its own domain's raw database. Its data
+    // access comes from Lake Formation (the data-access role's credentials), so no S3 or key use.
+    const crawlerRoles: Record<string, aws.iam.Role> = {};
+    for (const domain of args.domains) {
+      const rawDatabase = catalogDatabaseName(args.databasePrefix, domain, "raw");
+      const role = new aws.iam.Role(
+        `${name}-crawler-${domain}`,
+        {
+          description: `Raw-zone crawler of domain ${domain} (Lake Formation credentials)`,
+          assumeRolePolicy: serviceTrustPolicy("glue.amazonaws.com", account),
+          tags: { ...args.tags, domain },
+        },
+        parent,
+      );
+      new aws.iam.RolePolicy(
+        `${name}-crawler-${domain}-policy`,
+        {
+          role: role.id,
+          policy: policyDocument([
+            lakeFormationCredentials,
+            {
+              Sid: "OwnRawDatabaseOnly",
+              Effect: "Allow",
+              Action: [
+                ...createAndUpdateTables,
+                "glue:BatchGetPartition",
+                "glue:BatchCreatePartition",
+                "glue:BatchUpdatePartition",
+                "glue:GetPartitions",
+              ],
+              Resource: [
+                pulumi.interpolate`arn:aws:glue:${region}:${account}:catalog`,
+                pulumi.interpolate`arn:aws:glue:${region}:${account}:database/${rawDatabase}`,
+                pulumi.interpolate`arn:aws:glue:${region}:${account}:table/${rawDatabase}/*`,
+              ],
+            },
+            glueLogs,
+          ]),
+        },
+        { parent: role },
+      );
+      crawlerRoles[domain] = role;
+    }
+    this.crawlerRoles = crawlerRoles;
 
     this.securityConfiguration = new aws.glue.SecurityConfiguration(
       `${name}-glue-security`,
@@ -212,7 +271,7 @@ export class ServiceRoles extends pulumi.ComponentResource {
     this.registerOutputs({
       dataAccessRoleArn: this.dataAccessRole.arn,
       ingestJobRoleArn: this.ingestJobRole.arn,
-      crawlerRoleArn: this.crawlerRole.arn,
+      crawlerRoleArns: Object.fromEntries(Object.entries(crawlerRoles).map(([d, r]) => [d, r.arn])),
       securityConfiguration: this.securityConfiguration.name,
     });
   }

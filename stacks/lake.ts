@@ -29,7 +29,10 @@ export interface LakeOutputs {
   readonly databases: Record<string, { full: pulumi.Output<string>; raw: pulumi.Output<string> }>;
   readonly crawlers: Record<string, pulumi.Output<string>>;
   readonly stateTable: pulumi.Output<string>;
-  readonly workgroup: pulumi.Output<string>;
+  /** Access rule -> its Athena workgroup. */
+  readonly workgroups: Record<string, pulumi.Output<string>>;
+  /** Access rule -> identity policy (JSON) to attach to its principal: its workgroup and result prefix only. */
+  readonly analystPolicies: Record<string, pulumi.Output<string>>;
   readonly coordinatorFunction: pulumi.Output<string>;
   readonly alertTopicArn: pulumi.Output<string>;
   readonly connection: pulumi.Output<string>;
@@ -60,12 +63,13 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
   const accountId = account.accountId;
   const region = aws.getRegionOutput({}).region;
 
-  const settings = config.lakeFormation.manageSettings
-    ? new LakeFormationSettings(`${id}-lf`, { admins: config.lakeFormation.admins })
-    : undefined;
-  const grantsDependOn = settings ? [settings] : [];
-
   const storage = new LakeStorage(id, { tags, forceDestroy: config.forceDestroy });
+  // Databases, locations and grants wait for the account's settings: owned here, or (when
+  // another stack owns them) checked to give IAMAllowedPrincipals nothing on new databases and
+  // tables; the check fails the preview before any of them is created.
+  const grantsDependOn: pulumi.Input<pulumi.Resource>[] = config.lakeFormation.manageSettings
+    ? [new LakeFormationSettings(`${id}-lf`, { admins: config.lakeFormation.admins })]
+    : [accountDefaultsChecked(storage)];
   const governanceTags = new GovernanceTags(
     `${id}-tags`,
     { domains: model.domains.map((d) => d.name), keyPrefix: config.lakeFormation.tagKeyPrefix },
@@ -115,6 +119,9 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     sourceSecretArn: secretArn(config.source.secretId, region, accountId),
     databasePrefix,
     stateTableArn: coordinator.stateTable.arn,
+    connectionName,
+    network: config.network,
+    domains: model.domains.map((d) => d.name),
   });
   const source = new SourceConnection(`${id}-source`, {
     tags,
@@ -136,7 +143,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
       governanceTags,
       dataAccessRoleArn: roles.dataAccessRole.arn,
       ingestJobRoleArn: roles.ingestJobRole.arn,
-      crawlerRoleArn: roles.crawlerRole.arn,
+      crawlerRoleArn: roles.crawlerRoles[domain.name].arn,
       coordinatorRoleArn: coordinator.role.arn,
       settingsDependOn: grantsDependOn,
     });
@@ -150,7 +157,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
         crawlerName: crawlerNames[domain.name],
         rawDatabaseName: db.rawDatabaseName,
         rawBucketName: storage.buckets.raw.name,
-        roleArn: roles.crawlerRole.arn,
+        roleArn: roles.crawlerRoles[domain.name].arn,
         securityConfigurationName: roles.securityConfiguration.name,
       },
       { dependsOn: [db] },
@@ -176,6 +183,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
   });
 
   const jobs: LakeOutputs["jobs"] = {};
+  const jobRoles: Record<string, aws.iam.Role> = {};
   for (const tier of model.tiers) {
     const ingest = new IngestTier(`${id}-${tier.name}`, {
       tags,
@@ -194,16 +202,46 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
       stateTableName: coordinator.stateTable.name,
       icebergCatalog: DEFAULT_ICEBERG_CATALOG,
       coordinatorFunctionArn: coordinator.function.arn,
+      scheduleGroup: { name: coordinator.scheduleGroup.name, arn: coordinator.scheduleGroup.arn },
+      deadLetterQueueArn: coordinator.deliveryDeadLetters.arn,
       accountId,
     });
     jobs[tier.name] = ingest.jobName;
+    jobRoles[tier.name] = ingest.scheduleRole;
   }
 
-  const workgroup = new AnalystWorkgroup(`${id}-analysts`, {
-    tags,
-    workgroupName: `${id}-analysts`,
-    resultsBucketName: storage.buckets.athena.name,
-    kmsKeyArn: storage.keyArn,
+  // One workgroup and result prefix per access rule: a role never reads another's query results.
+  const workgroups: LakeOutputs["workgroups"] = {};
+  const analystPolicies: LakeOutputs["analystPolicies"] = {};
+  const queryResults = model.access.map((rule) => {
+    const wg = new AnalystWorkgroup(`${id}-analysts-${rule.role}`, {
+      tags,
+      workgroupName: `${id}-${rule.role}`,
+      rule: rule.role,
+      principalArn: config.rolePrincipals[rule.role],
+      resultsBucketName: storage.buckets.athena.name,
+      resultsBucketArn: storage.buckets.athena.arn,
+      kmsKeyArn: storage.keyArn,
+    });
+    workgroups[rule.role] = wg.workgroupName;
+    analystPolicies[rule.role] = wg.identityPolicy;
+    return { prefix: wg.resultsPrefix, principalArn: config.rolePrincipals[rule.role] };
+  });
+
+  const scheduleRoleArns = Object.values(jobRoles).map((r) => r.arn);
+  storage.applyAccessPolicies({
+    // Lake Formation vends the data-access role's credentials to every governed reader and to the
+    // crawlers (Lake Formation credentials); the job writes with its own role (IAM mode).
+    dataRoleArns: [roles.dataAccessRole.arn, roles.ingestJobRole.arn],
+    queryResults,
+    keyUsers: {
+      s3: [roles.dataAccessRole.arn, roles.ingestJobRole.arn, coordinator.role.arn, ...queryResults.map((q) => q.principalArn)],
+      dynamodb: [coordinator.role.arn, roles.ingestJobRole.arn],
+      sns: [coordinator.role.arn],
+      sqs: [coordinator.role.arn, ...scheduleRoleArns],
+      lambda: [coordinator.role.arn],
+    },
+    deadLetterRuleArns: [coordinator.jobStateRule.arn, coordinator.crawlerStateRule.arn],
   });
 
   return {
@@ -212,7 +250,8 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     databases,
     crawlers,
     stateTable: coordinator.stateTable.name,
-    workgroup: workgroup.workgroupName,
+    workgroups,
+    analystPolicies,
     coordinatorFunction: coordinator.function.name,
     alertTopicArn: coordinator.alertTopic.arn,
     connection: source.connectionName,
@@ -223,4 +262,35 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
 function secretArn(secretId: string, region: pulumi.Output<string>, accountId: pulumi.Output<string>): pulumi.Output<string> {
   if (secretId.startsWith("arn:")) return pulumi.output(secretId);
   return pulumi.interpolate`arn:aws:secretsmanager:${region}:${accountId}:secret:${secretId}-??????`;
+}
+
+/**
+ * When another stack owns DataLakeSettings, the account defaults decide what a new database or
+ * table grants: Glue's CreateTableDefaultPermissions cannot be set empty from here (the provider
+ * sends nothing for an empty list, so the account default applies) and aws.lakeformation.Permissions
+ * cannot revoke a grant it did not make. So the stack refuses to create any database while the
+ * defaults give IAMAllowedPrincipals anything. Resolves to `after` when they are empty.
+ */
+function accountDefaultsChecked(after: pulumi.Resource): pulumi.Output<pulumi.Resource> {
+  return aws.lakeformation.getDataLakeSettingsOutput({}, { parent: after }).apply((s) => {
+    const problem = iamAllowedPrincipalsDefaults(s);
+    if (problem) throw new Error(problem);
+    return after;
+  });
+}
+
+/** Why the account's Lake Formation defaults are unsafe for a lake that does not own them, or undefined. */
+export function iamAllowedPrincipalsDefaults(settings: {
+  readonly createDatabaseDefaultPermissions: readonly { readonly principal: string }[];
+  readonly createTableDefaultPermissions: readonly { readonly principal: string }[];
+}): string | undefined {
+  const fields = (["createDatabaseDefaultPermissions", "createTableDefaultPermissions"] as const).filter((field) =>
+    settings[field].some((p) => p.principal === "IAM_ALLOWED_PRINCIPALS"),
+  );
+  if (fields.length === 0) return undefined;
+  return (
+    `lake:lakeFormation.manageSettings is false, but the account's Lake Formation settings grant IAM_ALLOWED_PRINCIPALS in ${fields.join(" and ")}: ` +
+    "every new database and table of the lake would be readable with IAM alone, around Lake Formation. " +
+    "Empty both lists in the stack that owns DataLakeSettings (or set lake:lakeFormation.manageSettings: true here), then run again."
+  );
 }

@@ -28,6 +28,7 @@ interface RegisterRequest {
 
 export const ACCOUNT_ID = "123456789012";
 export const REGION = "eu-central-1";
+export const DATA_LAKE_SETTINGS_CALL = "aws:lakeformation/getDataLakeSettings:getDataLakeSettings";
 
 /** Physical names and ARNs the mocked provider hands back, shaped like AWS's. */
 function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
@@ -73,7 +74,12 @@ export interface StackRun<T> {
  * Sets config (as `pulumi config set` would), runs `program` under mocks, and waits until every
  * registration has been answered.
  */
-export async function runWithMocks<T>(config: Record<string, unknown>, program: () => T, stack = "dev"): Promise<StackRun<T>> {
+export async function runWithMocks<T>(
+  config: Record<string, unknown>,
+  program: () => T,
+  stack = "dev",
+  callResults: Readonly<Record<string, Record<string, unknown>>> = {},
+): Promise<StackRun<T>> {
   const resources: RecordedResource[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -90,11 +96,15 @@ export async function runWithMocks<T>(config: Record<string, unknown>, program: 
         return { id: `${args.name}-id`, state: mockState(args) };
       },
       call(args) {
+        if (args.token in callResults) return callResults[args.token];
         switch (args.token) {
           case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/test`, userId: "test", id: ACCOUNT_ID };
           case "aws:index/getRegion:getRegion":
             return { region: REGION, name: REGION, id: REGION };
+          // An account whose defaults grant IAMAllowedPrincipals nothing (tests override it).
+          case DATA_LAKE_SETTINGS_CALL:
+            return { admins: [], createDatabaseDefaultPermissions: [], createTableDefaultPermissions: [], id: ACCOUNT_ID };
           default:
             throw new Error(`unmocked call ${args.token}`);
         }

@@ -14,6 +14,8 @@ export const JOB_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/lake-ingest-job`;
 export const DATA_ACCESS_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/lake-data-access`;
 export const RULE_ARN = `arn:aws:events:eu-central-1:${ACCOUNT}:rule/lake-glue-job-state`;
 export const RAW_BUCKET = "lake-raw-dev-a1b2c3";
+export const DLQ_ARN = `arn:aws:sqs:eu-central-1:${ACCOUNT}:lake-delivery-dead-letters`;
+export const FAILED_INVOCATIONS_ARN = `arn:aws:sqs:eu-central-1:${ACCOUNT}:lake-failed-invocations`;
 
 /** The stack the fixtures' URNs name (the harness default). */
 export const STACK = "dev";
@@ -157,7 +159,13 @@ export const fx = {
   dataLakeSettings: (): ResourceSpec => ({
     type: aws.lakeformation.DataLakeSettings,
     name: "lake-settings",
-    props: { admins: [ADMIN_ARN], createDatabaseDefaultPermissions: [], createTableDefaultPermissions: [] },
+    props: {
+      admins: [ADMIN_ARN],
+      createDatabaseDefaultPermissions: [],
+      createTableDefaultPermissions: [],
+      allowExternalDataFiltering: false,
+      allowFullTableExternalDataAccess: false,
+    },
   }),
   lfTagDomain: (): ResourceSpec => ({
     type: aws.lakeformation.LfTag,
@@ -191,7 +199,8 @@ export const fx = {
     type: aws.lakeformation.Permissions,
     name: "grant-job-create-table",
     props: { principal: JOB_ROLE_ARN, permissions: ["CREATE_TABLE", "DESCRIBE"], database: { name: "sales" } },
-    dependencies: ["lake-settings"],
+    dependencies: ["lake-settings", "lake-ingest-job-role"],
+    propertyDependencies: { principal: ["lake-ingest-job-role"] },
   }),
   grantLocation: (): ResourceSpec => ({
     type: aws.lakeformation.Permissions,
@@ -201,7 +210,8 @@ export const fx = {
       permissions: ["DATA_LOCATION_ACCESS"],
       dataLocation: { arn: `arn:aws:s3:::${RAW_BUCKET}` },
     },
-    dependencies: ["lake-settings"],
+    dependencies: ["lake-settings", "lake-ingest-job-role"],
+    propertyDependencies: { principal: ["lake-ingest-job-role"] },
   }),
   lfLocation: (): ResourceSpec => ({
     type: aws.lakeformation.Resource,
@@ -220,13 +230,88 @@ export const fx = {
         arn: `arn:aws:lambda:eu-central-1:${ACCOUNT}:function:lake-coordinator`,
         roleArn: `arn:aws:iam::${ACCOUNT}:role/lake-scheduler`,
         input: JSON.stringify({ tier: "15min" }),
+        deadLetterConfig: { arn: DLQ_ARN },
       },
     },
   }),
   lambdaFunction: (): ResourceSpec => ({
     type: aws.lambda.Function,
     name: "lake-coordinator",
-    props: { role: `arn:aws:iam::${ACCOUNT}:role/lake-coordinator`, runtime: "nodejs20.x", handler: "index.handler", tags: { ...TAGS } },
+    props: {
+      name: "lake-coordinator",
+      role: `arn:aws:iam::${ACCOUNT}:role/lake-coordinator`,
+      runtime: "nodejs20.x",
+      handler: "index.handler",
+      reservedConcurrentExecutions: 10,
+      tags: { ...TAGS },
+    },
+  }),
+  invokeConfig: (): ResourceSpec => ({
+    type: aws.lambda.FunctionEventInvokeConfig,
+    name: "lake-coordinator-async",
+    props: { functionName: "lake-coordinator", destinationConfig: { onFailure: { destination: FAILED_INVOCATIONS_ARN } } },
+    dependencies: ["lake-coordinator"],
+  }),
+  eventTarget: (): ResourceSpec => ({
+    type: aws.cloudwatch.EventTarget,
+    name: "lake-glue-job-state-target",
+    props: {
+      rule: "lake-glue-job-state",
+      arn: `arn:aws:lambda:eu-central-1:${ACCOUNT}:function:lake-coordinator`,
+      deadLetterConfig: { arn: DLQ_ARN },
+    },
+  }),
+  keyPolicy: (): ResourceSpec => ({
+    type: aws.kms.KeyPolicy,
+    name: "lake-key-policy",
+    props: {
+      keyId: "11111111-2222-3333-4444-555555555555",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "Admin",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: ["kms:Describe*", "kms:Put*"],
+            Resource: "*",
+          },
+          {
+            Sid: "JobThroughS3",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: {
+              StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" },
+              ArnEquals: { "aws:PrincipalArn": [JOB_ROLE_ARN] },
+            },
+          },
+          {
+            Sid: "Logs",
+            Effect: "Allow",
+            Principal: { Service: "logs.eu-central-1.amazonaws.com" },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-central-1:${ACCOUNT}:*` } },
+          },
+        ],
+      }),
+    },
+  }),
+  rolePolicy: (): ResourceSpec => ({
+    type: aws.iam.RolePolicy,
+    name: "lake-ingest-job-policy",
+    props: {
+      role: "lake-ingest-job",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${RAW_BUCKET}/raw/*` },
+          { Effect: "Allow", Action: ["ec2:DescribeSubnets"], Resource: "*" },
+        ],
+      }),
+    },
   }),
   lambdaPermission: (): ResourceSpec => ({
     type: aws.lambda.Permission,
@@ -268,13 +353,26 @@ export const fx = {
   role: (): ResourceSpec => ({
     type: aws.iam.Role,
     name: "lake-ingest-job-role",
-    props: { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }), tags: { ...TAGS } },
+    props: {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "glue.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+          },
+        ],
+      }),
+      tags: { ...TAGS },
+    },
   }),
   topic: (): ResourceSpec => ({ type: aws.sns.Topic, name: "lake-alerts", props: { kmsMasterKeyId: KEY_ARN, tags: { ...TAGS } } }),
   eventRule: (): ResourceSpec => ({
     type: aws.cloudwatch.EventRule,
     name: "lake-glue-job-state",
-    props: { eventPattern: JSON.stringify({ source: ["aws.glue"] }), tags: { ...TAGS } },
+    props: { eventPattern: JSON.stringify({ account: [ACCOUNT], source: ["aws.glue"] }), tags: { ...TAGS } },
   }),
   alarm: (): ResourceSpec => ({
     type: aws.cloudwatch.MetricAlarm,
@@ -323,6 +421,10 @@ export function compliantLake(): ResourceSpec[] {
     fx.lfLocation(),
     fx.schedule(),
     fx.lambdaFunction(),
+    fx.invokeConfig(),
+    fx.eventTarget(),
+    fx.keyPolicy(),
+    fx.rolePolicy(),
     fx.lambdaPermission(),
     fx.functionUrl(),
     fx.stateTable(),

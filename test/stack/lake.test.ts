@@ -17,6 +17,7 @@ type Dict = Record<string, unknown>;
 const PERMISSIONS = "aws:lakeformation/permissions:Permissions";
 const SETTINGS = "aws:lakeformation/dataLakeSettings:DataLakeSettings";
 const COORDINATOR_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:acme-dev-coordinator`;
+const DELIVERY_DLQ_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:acme-dev-delivery-dead-letters-x1`;
 const dev = stackFileConfig("dev");
 const principals = dev["lake:rolePrincipals"] as Record<string, string>;
 
@@ -68,15 +69,17 @@ describe("the lake program (Pulumi mocks)", function () {
       assert.ok(typeof job.securityConfiguration === "string" && job.securityConfiguration.length > 0);
       assert.equal((job.command as Dict).name, "glueetl");
       // Glue takes one --conf value with further settings chained by " --conf ".
+      // From handlers/contracts/iceberg-catalog.json; IAM-mode writer: no Lake Formation flag.
       assert.deepEqual(String(args["--conf"]).split(" --conf "), [
         "spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+        "spark.sql.session.timeZone=UTC",
         "spark.sql.catalog.glue_catalog=org.apache.iceberg.spark.SparkCatalog",
         "spark.sql.catalog.glue_catalog.warehouse=s3://acme-dev-warehouse-bucket-x1/warehouse/",
         "spark.sql.catalog.glue_catalog.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog",
         "spark.sql.catalog.glue_catalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO",
-        "spark.sql.catalog.glue_catalog.glue.lakeformation-enabled=true",
-        "spark.sql.session.timeZone=UTC",
       ]);
+      assert.doesNotMatch(String(args["--conf"]), /lakeformation/);
+      assert.equal(args["--connection_name"], "acme-dev-source");
     }
     assert.deepEqual(
       [jobs["acme-dev-daily"].numberOfWorkers, jobs["acme-dev-daily"].executionClass, jobs["acme-dev-daily"].timeout],
@@ -237,22 +240,11 @@ describe("the lake program (Pulumi mocks)", function () {
     const alarms = ofType(example, "aws:cloudwatch/metricAlarm:MetricAlarm");
     assert.ok(alarms.length >= 3);
     for (const alarm of alarms) assert.deepEqual(alarm.inputs.alarmActions, [`arn:aws:sns:${REGION}:${ACCOUNT_ID}:acme-dev-alerts-x1`]);
-    assert.deepEqual(parseJson<{ Statement: Dict[] }>(key.inputs.policy).Statement, [
-      {
-        Sid: "AccountAdministers",
-        Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
-        Action: "kms:*",
-        Resource: "*",
-      },
-      {
-        Sid: "CloudWatchLogsEncrypt",
-        Effect: "Allow",
-        Principal: { Service: `logs.${REGION}.amazonaws.com` },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        Resource: "*",
-        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT_ID}:*` } },
-      },
+    assert.equal(key.inputs.policy, undefined, "the key policy is its own resource (it names roles created after the key)");
+    const [keyPolicy] = ofType(example, "aws:kms/keyPolicy:KeyPolicy");
+    const statements = parseJson<{ Statement: Dict[] }>(keyPolicy.inputs.policy).Statement;
+    assert.deepEqual(
+      statements.find((st) => st.Sid === "CloudWatchAlarmsPublishToAlertTopic"),
       {
         Sid: "CloudWatchAlarmsPublishToAlertTopic",
         Effect: "Allow",
@@ -264,7 +256,7 @@ describe("the lake program (Pulumi mocks)", function () {
           ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:alarm:*` },
         },
       },
-    ]);
+    );
     // No other service publishes to the topic: rules and schedules target the coordinator only.
     for (const target of ofType(example, "aws:cloudwatch/eventTarget:EventTarget")) assert.equal(target.inputs.arn, COORDINATOR_ARN);
     for (const schedule of ofType(example, "aws:scheduler/schedule:Schedule"))
@@ -332,29 +324,40 @@ describe("the lake program (Pulumi mocks)", function () {
     for (const r of schedulePolicies) {
       assert.deepEqual(parseJson(r.inputs.policy), {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: COORDINATOR_ARN }],
+        Statement: [
+          { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: COORDINATOR_ARN },
+          { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: DELIVERY_DLQ_ARN },
+        ],
       });
     }
     const roles = Object.fromEntries(ofType(example, "aws:iam/role:Role").map((r) => [r.name, parseJson(r.inputs.assumeRolePolicy)]));
-    const trust = (service: string): unknown => ({
+    const trust = (service: string, sourceArn?: string): unknown => ({
       Version: "2012-10-17",
       Statement: [
         {
           Effect: "Allow",
           Principal: { Service: service },
           Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } },
+          Condition: {
+            StringEquals: { "aws:SourceAccount": ACCOUNT_ID },
+            ...(sourceArn ? { ArnLike: { "aws:SourceArn": sourceArn } } : {}),
+          },
         },
       ],
     });
+    // Scheduler's confused-deputy guard is the schedule group's ARN (its docs: never a schedule's).
+    const group = `arn:aws:scheduler:${REGION}:${ACCOUNT_ID}:acme-dev`;
     assert.deepEqual(roles, {
       "acme-dev-role": trust("lambda.amazonaws.com"),
-      "acme-dev-daily-schedule-role": trust("scheduler.amazonaws.com"),
-      "acme-dev-every_15_min-schedule-role": trust("scheduler.amazonaws.com"),
+      "acme-dev-daily-schedule-role": trust("scheduler.amazonaws.com", group),
+      "acme-dev-every_15_min-schedule-role": trust("scheduler.amazonaws.com", group),
       "acme-dev-service-data-access": trust("lakeformation.amazonaws.com"),
       "acme-dev-service-ingest-job": trust("glue.amazonaws.com"),
-      "acme-dev-service-crawler": trust("glue.amazonaws.com"),
+      ...Object.fromEntries(
+        ["sales", "finance", "manufacturing", "logistics", "hr"].map((d) => [`acme-dev-service-crawler-${d}`, trust("glue.amazonaws.com")]),
+      ),
     });
+    for (const schedule of ofType(example, "aws:scheduler/schedule:Schedule")) assert.equal(schedule.inputs.groupName, "acme-dev");
   });
 
   it("gives the coordinator least privilege: its jobs, its crawlers, its table; no wildcard actions", () => {
@@ -369,7 +372,7 @@ describe("the lake program (Pulumi mocks)", function () {
     const catalogArns = policies.flatMap((p) => p.Statement.flatMap((s) => ([] as unknown[]).concat(s.Resource))).map(String);
     const scoped = catalogArns.filter((arn) => /:glue:.*:(database|table)\//.test(arn));
     assert.ok(scoped.length >= 6);
-    for (const arn of scoped) assert.match(arn, /:(database|table)\/acme_dev_\*/, arn);
+    for (const arn of scoped) assert.match(arn, /:(database|table)\/acme_dev_(\*|[a-z_]+_raw(\/\*)?$)/, arn);
     const coordinator = policies.find((p) => p.Statement.some((s) => s.Sid === "StartTierJobs"));
     const start = coordinator?.Statement.find((s) => s.Sid === "StartTierJobs");
     assert.deepEqual(start?.Resource, [
@@ -378,13 +381,22 @@ describe("the lake program (Pulumi mocks)", function () {
     ]);
   });
 
-  it("gives the Athena workgroup an enforced, KMS-encrypted result location", () => {
-    const [wg] = ofType(example, "aws:athena/workgroup:Workgroup").map((r) => r.inputs);
-    const conf = wg.configuration as Dict;
-    assert.equal(conf.enforceWorkgroupConfiguration, true);
-    const result = conf.resultConfiguration as Dict;
-    assert.equal(result.outputLocation, "s3://acme-dev-athena-bucket-x1/results/");
-    assert.equal((result.encryptionConfiguration as Dict).encryptionOption, "SSE_KMS");
+  it("gives every access rule its own enforced, KMS-encrypted workgroup and result prefix", () => {
+    const workgroups = ofType(example, "aws:athena/workgroup:Workgroup").map((r) => r.inputs);
+    assert.deepEqual(
+      workgroups.map((wg) => wg.name).sort(),
+      Object.keys(principals)
+        .map((role) => `acme-dev-${role}`)
+        .sort(),
+    );
+    for (const wg of workgroups) {
+      const role = String(wg.name).slice("acme-dev-".length);
+      const conf = wg.configuration as Dict;
+      assert.equal(conf.enforceWorkgroupConfiguration, true);
+      const result = conf.resultConfiguration as Dict;
+      assert.equal(result.outputLocation, `s3://acme-dev-athena-bucket-x1/results/${role}/`);
+      assert.equal((result.encryptionConfiguration as Dict).encryptionOption, "SSE_KMS");
+    }
   });
 
   it("tags every taggable resource with lake, environment and managed-by", () => {

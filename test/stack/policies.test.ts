@@ -30,4 +30,19 @@ describe("the lake program against the policy pack", function () {
       assert.deepEqual(violations, []);
     });
   }
+
+  it("dev: the pack tells the program's analyst grants from its service roles' (one analyst grant widened to ALL fails)", async () => {
+    const { resources } = await runWithMocks(stackFileConfig("dev"), () => runLakeProgram(), "dev");
+    const specs = resources.filter((r) => r.type.startsWith("aws:")).map(specOf);
+    const analystTables = specs.find((r) => r.name === "acme-dev-grant-sales_ops-tables");
+    assert.ok(analystTables, "the sales_ops rule's table grant");
+    analystTables.props = { ...analystTables.props, permissions: ["ALL"] };
+    const result = await validateStack(lakePolicies, specs, { stack: "dev" });
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.policyName === "lakeformation-analyst-select-describe-only").map((d) => d.violation),
+      [
+        'aws:lakeformation:Permissions "acme-dev-grant-sales_ops-tables" (principal "arn:aws:iam::111111111111:role/sales-ops"): an analyst principal is granted ["ALL"]; analysts get SELECT and DESCRIBE only.',
+      ],
+    );
+  });
 });

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import types
+import uuid
 
 import pytest
 
@@ -343,3 +344,42 @@ def test_manifest_time_zone_and_key_lookback() -> None:
     doc["source"]["timeZone"] = "Mars/Olympus"  # IANA-shaped, but no such zone
     with pytest.raises(ManifestError, match="timeZone"):
         parse_manifest(doc)
+
+
+def test_source_is_only_the_jobs_own_connection(services: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The manifest cannot steer the job to another Glue connection (and its credentials): a
+    connectionName differing from --connection_name is refused before any AWS call; the job's own
+    connection is read from Glue (moto)."""
+    import boto3
+
+    from lake_ingest.errors import TableError
+    from lake_ingest.source import resolve_source_config
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_GLUE", services["moto"])
+    glue = boto3.client("glue")
+    name = f"erp-conn-{uuid.uuid4().hex[:8]}"  # unique: moto's DeleteConnection fails
+    glue.create_connection(
+        ConnectionInput={
+            "Name": name,
+            "ConnectionType": "JDBC",
+            "ConnectionProperties": {
+                "JDBC_CONNECTION_URL": "jdbc:mysql://db.internal:3306/erp",
+                "USERNAME": "lake_reader",
+                "PASSWORD": "from-glue",
+            },
+        }
+    )
+    other = parse_manifest(manifest_doc())  # names "erp-conn"
+    with pytest.raises(
+        TableError, match=f"connectionName 'erp-conn' differs from the job's --connection_name '{name}'"
+    ):
+        resolve_source_config(other, None, name)
+    with pytest.raises(TableError, match="no --connection_name"):
+        resolve_source_config(other, None, None)
+    own = manifest_doc()
+    own["source"]["connectionName"] = name
+    config = resolve_source_config(parse_manifest(own), None, name)
+    assert (config.url.split("?")[0], config.user) == ("jdbc:mysql://db.internal:3306/erp", "lake_reader")
+    unnamed = manifest_doc()
+    del unnamed["source"]["connectionName"]
+    assert resolve_source_config(parse_manifest(unnamed), None, name).user == "lake_reader"

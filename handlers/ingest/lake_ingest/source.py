@@ -67,9 +67,15 @@ def resolve_source_config(manifest: Manifest, jdbc_url: str | None, connection_n
         if not user:
             raise TableError("LAKE_SOURCE_USER is not set (needed with --jdbc_url)")
         return SourceConfig(with_driver_params(jdbc_url), user, password)
-    name = manifest.connection_name or connection_name
+    # The job's own --connection_name (set by the stack) is the only connection it may open: a
+    # manifest naming another one would read some other connection's credentials.
+    name = connection_name
     if not name:
-        raise TableError("no source: the manifest has no connectionName and no --jdbc_url was given")
+        raise TableError("no source: the job has no --connection_name and no --jdbc_url was given")
+    if manifest.connection_name and manifest.connection_name != name:
+        raise TableError(
+            f"manifest source.connectionName {manifest.connection_name!r} differs from the job's --connection_name {name!r}: refused"
+        )
     import boto3
 
     props = boto3.client("glue").get_connection(Name=name, HidePassword=False)["Connection"]["ConnectionProperties"]
