@@ -8,7 +8,9 @@ import { UsageError } from "./args";
 import { DRIFT_USAGE, driftCommand } from "./commands/drift";
 import { ONBOARD_USAGE, onboardCommand } from "./commands/onboard";
 import { PLAN_USAGE, planCommand } from "./commands/plan";
+import { RECONCILE_USAGE, reconcileCommand } from "./commands/reconcile";
 import { VALIDATE_USAGE, validateCommand } from "./commands/validate";
+import { VERIFY_USAGE, verifyCommand } from "./commands/verify";
 import { EXIT, processIo, type Io } from "./io";
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
@@ -18,6 +20,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; usage: string }>> = {
   plan: { run: planCommand, usage: PLAN_USAGE },
   onboard: { run: onboardCommand, usage: ONBOARD_USAGE },
   drift: { run: driftCommand, usage: DRIFT_USAGE },
+  verify: { run: verifyCommand, usage: VERIFY_USAGE },
+  reconcile: { run: reconcileCommand, usage: RECONCILE_USAGE },
 };
 
 export const USAGE = `usage: lake <command> [options]

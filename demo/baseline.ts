@@ -169,6 +169,9 @@ export class BaselinePipeline implements Pipeline {
       description: "",
       owner: "",
       enabled: true,
+      // A blueprint has no reconciliation.
+      reconcile: "off",
+      reconcileAlertRows: 0,
       strategy: "snapshot",
     };
   }

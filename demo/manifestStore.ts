@@ -53,4 +53,9 @@ export class LocalLakeManifestStore implements ManifestStore {
     this.written.set(uri, local);
     return uri;
   }
+
+  /** The job's result file beside the manifest (finalize reads its reconcile statistics). */
+  async get(key: string): Promise<string | undefined> {
+    return this.inner.get?.(key);
+  }
 }

@@ -1,6 +1,7 @@
 /** The one loader of tables.yaml: parse with positions, check structure and meaning, build the model. */
 import { readFileSync } from "node:fs";
 import { parseCron } from "./cron";
+import { RECONCILE_DEFAULTS, type ReconcileSchedule } from "./reconcile";
 import type { ModelIssue } from "./errors";
 import { TablesYamlError } from "./errors";
 import { schemaIssues, type RawIssue } from "./schemaCheck";
@@ -80,9 +81,11 @@ interface RawTable {
   description: string;
   owner?: string;
   enabled?: boolean;
+  reconcile?: ReconcileSchedule;
+  reconcileAlertRows?: number;
 }
 interface RawDocument {
-  defaults?: { lookbackMinutes?: number; owner?: string };
+  defaults?: { lookbackMinutes?: number; owner?: string; reconcile?: ReconcileSchedule; reconcileAlertRows?: number };
   tiers: Record<string, { schedule: string; timezone?: string; workdaysOnly?: boolean; syncsAllTables?: boolean; description?: string }>;
   domains: Record<string, { description: string; owner?: string }>;
   access: Record<string, { domains: string[]; pii: boolean; description?: string }>;
@@ -122,6 +125,8 @@ function buildModel(doc: RawDocument, file: string): LakeModel {
       description: t.description,
       owner: t.owner ?? ownerOf.get(t.domain) ?? defaultOwner,
       enabled: t.enabled ?? true,
+      reconcile: t.reconcile ?? doc.defaults?.reconcile ?? RECONCILE_DEFAULTS.reconcile,
+      reconcileAlertRows: t.reconcileAlertRows ?? doc.defaults?.reconcileAlertRows ?? RECONCILE_DEFAULTS.reconcileAlertRows,
     };
     switch (t.strategy) {
       case "incremental":

@@ -1,5 +1,6 @@
 /** The validated, normalized model of tables.yaml. Every consumer reads this, never the YAML. */
 import type { CronSchedule } from "./cron";
+import type { ReconcileSchedule } from "./reconcile";
 
 export type Strategy = "incremental" | "append" | "snapshot";
 
@@ -40,6 +41,10 @@ interface TableBase {
   readonly description: string;
   readonly owner: string;
   readonly enabled: boolean;
+  /** How often the catch-all tier reconciles the full copy with the source. */
+  readonly reconcile: ReconcileSchedule;
+  /** A reconcile repairing more rows than this raises the alert. */
+  readonly reconcileAlertRows: number;
 }
 
 export interface IncrementalTable extends TableBase {

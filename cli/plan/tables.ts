@@ -35,6 +35,8 @@ const FIELDS = [
   "enabled",
   "owner",
   "description",
+  "reconcile",
+  "reconcileAlertRows",
 ] as const;
 
 type Field = (typeof FIELDS)[number];
@@ -55,6 +57,8 @@ const FIELD_VALUE: { readonly [F in Field]: (t: TableSpec) => FieldValue } = {
   enabled: (t) => t.enabled,
   owner: (t) => t.owner,
   description: (t) => t.description,
+  reconcile: (t) => t.reconcile,
+  reconcileAlertRows: (t) => t.reconcileAlertRows,
 };
 
 function show(table: TableSpec, field: Field): string {

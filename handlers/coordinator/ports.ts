@@ -77,6 +77,11 @@ export interface CrawlQueue {
 export interface ManifestStore {
   /** Writes the manifest; returns its URI (s3://bucket/key). */
   put(key: string, body: string): Promise<string>;
+  /**
+   * Text of an object beside the manifests (the job's `<manifest key>.result.json`); undefined
+   * when it does not exist or may not be read. Optional: a store without it is never asked.
+   */
+  get?(key: string): Promise<string | undefined>;
 }
 
 export type StartResult =

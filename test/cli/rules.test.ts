@@ -128,6 +128,24 @@ describe("lake CLI rules", () => {
     ]);
   });
 
+  it("diffs a table's reconcile settings, and a changed default reaches every table that does not set its own", () => {
+    const text = readFileSync(join(REPO_ROOT, "tables.yaml"), "utf8");
+    const entry = "  - name: price_list\n";
+    assert.ok(text.includes(entry), "tables.yaml changed shape: price_list");
+    const head = parseTablesYaml(text.replace(entry, entry + "    reconcile: daily\n    reconcileAlertRows: 0\n"), "head.yaml");
+    assert.deepEqual(diffTables(MODEL, head).changed, [
+      {
+        name: "price_list",
+        changes: [
+          { field: "reconcile", before: "weekly", after: "daily" },
+          { field: "reconcileAlertRows", before: "100", after: "0" },
+        ],
+      },
+    ]);
+    const byDefault = parseTablesYaml(text.replace("defaults:\n", "defaults:\n  reconcile: off\n"), "head.yaml");
+    assert.equal(diffTables(MODEL, byDefault).changed.length, MODEL.tables.length);
+  });
+
   it("finds the lines an append inserted", () => {
     assert.equal(insertedLines("a\nb\n", "a\nb\nc\nd\n"), "c\nd");
     assert.equal(insertedLines("a\nz\n", "a\nb\nz\n"), "b");

@@ -177,6 +177,51 @@ describe("tables.yaml validation", () => {
     assert.match(onIncremental.message, /not used by strategy "incremental"/);
   });
 
+  it("reads reconcile and reconcileAlertRows: built-in defaults, then defaults, then the table's own", () => {
+    const builtIn = parseTablesYaml(VALID, FILE).tables;
+    assert.deepEqual(
+      builtIn.map((t) => [t.reconcile, t.reconcileAlertRows]),
+      builtIn.map(() => ["weekly", 100]),
+    );
+    let text = edit(VALID, "version: 1\n", "version: 1\ndefaults:\n  reconcile: daily\n  reconcileAlertRows: 0\n");
+    text = edit(text, "    key: audit_id\n", "    key: audit_id\n    reconcile: off\n    reconcileAlertRows: 5000\n");
+    const model = parseTablesYaml(text, FILE);
+    const settings = Object.fromEntries(model.tables.map((t) => [t.name, [t.reconcile, t.reconcileAlertRows]]));
+    assert.deepEqual(settings, {
+      customer: ["daily", 0],
+      customer_address: ["daily", 0],
+      audit_log: ["off", 5000],
+      currency_rate: ["daily", 0],
+    });
+  });
+
+  it("reports a bad reconcile schedule and alert threshold with file, line, table and field", () => {
+    let text = edit(VALID, "version: 1\n", "version: 1\ndefaults:\n  reconcile: dayly\n  reconcileAlertRows: many\n");
+    text = edit(text, "    key: audit_id\n", "    key: audit_id\n    reconcile: monthly\n    reconcileAlertRows: -1\n");
+    text = edit(text, "    description: Rates\n", "    description: Rates\n    reconcileAlertRows: 2.5\n");
+    const issues = issuesOf(text);
+    const defaultSchedule = only(issues, (i) => i.field === "defaults.reconcile");
+    assert.deepEqual(
+      [defaultSchedule.file, defaultSchedule.line, defaultSchedule.column, defaultSchedule.table],
+      [FILE, lineOf(text, "reconcile: dayly"), 14, undefined],
+    );
+    assert.match(defaultSchedule.message, /must be one of off, daily, weekly \(got string "dayly"\)/);
+    assert.match(defaultSchedule.hint ?? "", /did you mean "daily"/);
+    const defaultRows = only(issues, (i) => i.field === "defaults.reconcileAlertRows");
+    assert.equal(defaultRows.line, lineOf(text, "reconcileAlertRows: many"));
+    assert.match(defaultRows.message, /must be integer/);
+    const schedule = only(issues, (i) => i.table === "audit_log" && i.field === "reconcile");
+    assert.equal(schedule.line, lineOf(text, "reconcile: monthly"));
+    assert.match(schedule.message, /must be one of off, daily, weekly \(got string "monthly"\)/);
+    const negative = only(issues, (i) => i.table === "audit_log" && i.field === "reconcileAlertRows");
+    assert.equal(negative.line, lineOf(text, "reconcileAlertRows: -1"));
+    assert.match(negative.message, /must be at least 0 \(got number -1\)/);
+    const fraction = only(issues, (i) => i.table === "currency_rate" && i.field === "reconcileAlertRows");
+    assert.equal(fraction.line, lineOf(text, "reconcileAlertRows: 2.5"));
+    assert.match(fraction.message, /must be integer \(got number 2.5\)/);
+    assert.equal(issues.length, 5, issues.map((i) => JSON.stringify(i)).join("\n"));
+  });
+
   it("reports a column named twice in the primary key", () => {
     const text = edit(VALID, "[from_currency, to_currency, rate_date]", "[from_currency, to_currency, from_currency]");
     const issue = only(issuesOf(text), (i) => i.message.includes("named twice"));

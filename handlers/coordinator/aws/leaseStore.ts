@@ -30,19 +30,29 @@ export class DynamoLeaseStore implements LeaseStore {
       expiresAt: num(item, "leaseExpiresAt"),
     }));
     const leased = new Map<string, Watermark | null>();
+    const reconciledAt = new Map<string, string>();
     const needRead: string[] = [];
     for (const [i, item] of out.applied) {
       const name = tables[i] as string;
-      if (item) leased.set(name, watermarkOf(item));
-      else needRead.push(name);
+      if (!item) {
+        needRead.push(name);
+        continue;
+      }
+      leased.set(name, watermarkOf(item));
+      const at = str(item, "lastReconciledAt");
+      if (at !== undefined) reconciledAt.set(name, at);
     }
-    // Transactions return no items: read the watermarks we now hold (stable: only the holder commits).
+    // Transactions return no items: read the items we now hold (stable: only the holder commits).
     if (needRead.length > 0) {
       const states = await this.read(needRead);
-      for (const name of needRead) leased.set(name, states.get(name)?.watermark ?? null);
+      for (const name of needRead) {
+        const state = states.get(name);
+        leased.set(name, state?.watermark ?? null);
+        if (state?.lastReconciledAt !== undefined) reconciledAt.set(name, state.lastReconciledAt);
+      }
     }
     const ordered = new Map(tables.filter((t) => leased.has(t)).map((t) => [t, leased.get(t) ?? null]));
-    return { leased: ordered, busy };
+    return { leased: ordered, busy, lastReconciledAt: reconciledAt };
   }
 
   async release(tables: readonly string[], runId: string, failure?: string): Promise<{ released: string[]; notHeld: string[] }> {

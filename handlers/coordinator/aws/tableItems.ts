@@ -1,7 +1,7 @@
 /** Reading `table#<name>` items into TableState (STATE.md). */
 import { stateKeys } from "../../../model";
 import type { TableState, Watermark, WatermarkKind } from "../core/types";
-import { num, S, str, type Item } from "./values";
+import { bool, num, S, str, type Item } from "./values";
 
 const KINDS: readonly WatermarkKind[] = ["timestamp", "integer", "checksum"];
 
@@ -35,6 +35,9 @@ export function tableStateOf(name: string, item: Item): TableState {
     ...optional("lastLoadedAt", str(item, "lastLoadedAt")),
     ...optional("rowsRead", num(item, "rowsRead")),
     ...optional("rowsWritten", num(item, "rowsWritten")),
+    ...optional("lastReconciledAt", str(item, "lastReconciledAt")),
+    ...optional("lastReconcileRepairs", num(item, "lastReconcileRepairs")),
+    ...optional("lastReconcileEqual", bool(item, "lastReconcileEqual")),
   };
 }
 

@@ -20,6 +20,11 @@ export function num(item: Item | undefined, name: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+export function bool(item: Item | undefined, name: string): boolean | undefined {
+  const v = item?.[name];
+  return v && "BOOL" in v && typeof v.BOOL === "boolean" ? v.BOOL : undefined;
+}
+
 export function strSet(item: Item | undefined, name: string): string[] {
   const v = item?.[name];
   return v && "SS" in v && Array.isArray(v.SS) ? [...v.SS] : [];

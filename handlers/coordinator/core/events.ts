@@ -4,8 +4,10 @@
  *
  * - schedule: EventBridge Scheduler target input
  *   {"kind":"schedule","tier":"daily","scheduledAt":"<aws.scheduler.scheduled-time>"}
- * - manual (backfill / reload): {"kind":"manual","tier":"daily","tables":["customer"],
- *   "requestId":"ticket-123","reload":false}; requestId makes a redelivery a no-op.
+ * - manual (backfill / reload / reconcile): {"kind":"manual","tier":"daily","tables":["customer"],
+ *   "requestId":"ticket-123","reload":false}; requestId makes a redelivery a no-op. Optional
+ *   "reconcile": "verify" | "repair" compares (and repairs) the full copy after the load, and
+ *   "skipLoad": true (only with reconcile) compares without loading first.
  * - EventBridge "Glue Job State Change" and "Glue Crawler State Change" events.
  */
 import { LAKE_IDENTIFIER } from "../../../model";
@@ -28,7 +30,14 @@ export interface ManualEvent {
   readonly requestId: string;
   /** Load from scratch: the manifest carries no watermark for these tables. */
   readonly reload: boolean;
+  /** Compare each table with its source after the load (verify), and repair what differs (repair). */
+  readonly reconcile?: ReconcileMode;
+  /** With reconcile: compare without loading first (the watermark stays as it was). Absent: load. */
+  readonly skipLoad?: true;
 }
+
+export const RECONCILE_MODES = ["verify", "repair"] as const;
+export type ReconcileMode = (typeof RECONCILE_MODES)[number];
 
 export interface JobStateEvent {
   readonly kind: "jobState";
@@ -97,7 +106,28 @@ function parseManual(d: Dict): ParsedEvent {
   const names = tables as string[];
   const reload = d["reload"];
   if (reload !== undefined && typeof reload !== "boolean") return reject('manual event: "reload" must be true or false');
-  return { ok: true, event: { kind: "manual", tier, tables: [...new Set(names)], requestId, reload: reload === true } };
+  const reconcile = d["reconcile"];
+  if (reconcile !== undefined && !(RECONCILE_MODES as readonly unknown[]).includes(reconcile))
+    return reject(
+      `manual event: "reconcile" must be ${RECONCILE_MODES.map((m) => `"${m}"`).join(" or ")} (got ${JSON.stringify(reconcile)})`,
+    );
+  const skipLoad = d["skipLoad"];
+  if (skipLoad !== undefined && typeof skipLoad !== "boolean") return reject('manual event: "skipLoad" must be true or false');
+  if (skipLoad === true && reconcile === undefined)
+    return reject('manual event: "skipLoad" needs "reconcile" (a run that skips the load does nothing else)');
+  if (skipLoad === true && reload === true) return reject('manual event: "skipLoad" and "reload" contradict each other');
+  return {
+    ok: true,
+    event: {
+      kind: "manual",
+      tier,
+      tables: [...new Set(names)],
+      requestId,
+      reload: reload === true,
+      ...(reconcile !== undefined ? { reconcile: reconcile as ReconcileMode } : {}),
+      ...(skipLoad === true ? { skipLoad: true as const } : {}),
+    },
+  };
 }
 
 function parseJobState(detail: Dict): ParsedEvent {

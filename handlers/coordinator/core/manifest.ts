@@ -12,7 +12,17 @@ import {
   type SourceLocation,
   type TableSpec,
 } from "../../../model";
+import type { ReconcileMode } from "./events";
 import type { Watermark } from "./types";
+
+/** A reconcile the job runs for one table (absent: none in this run). */
+export interface ManifestReconcile {
+  readonly mode: ReconcileMode;
+  /** Compare (and repair) without loading first; the watermark is left as it was. */
+  readonly skipLoad: boolean;
+  /** Repairs above this many rows raise the alert at finalize. */
+  readonly repairAlertRows: number;
+}
 
 export interface ManifestTable {
   readonly name: string;
@@ -32,6 +42,7 @@ export interface ManifestTable {
   readonly targetDatabase: string;
   readonly targetTable: string;
   readonly watermark: Watermark | null;
+  readonly reconcile?: ManifestReconcile;
 }
 
 export interface RunManifest {
@@ -84,6 +95,8 @@ export interface ManifestRun {
   readonly watermarks: ReadonlyMap<string, Watermark | null>;
   /** Reload from scratch: every watermark is left out. */
   readonly reload: boolean;
+  /** Tables to reconcile in this run (core/reconcilePlan.ts); absent or missing entry: none. */
+  readonly reconciles?: ReadonlyMap<string, ManifestReconcile>;
 }
 
 export function rawTableUri(rawBucket: string, table: Pick<TableSpec, "domain" | "name">): string {
@@ -96,7 +109,13 @@ function sourceLocation(ctx: ManifestContext): SourceLocation {
   return { engine, database, schema, host: "(from the Glue connection)", port: DEFAULT_PORTS[engine] };
 }
 
-function tableEntry(ctx: ManifestContext, location: SourceLocation, table: TableSpec, watermark: Watermark | null): ManifestTable {
+function tableEntry(
+  ctx: ManifestContext,
+  location: SourceLocation,
+  table: TableSpec,
+  watermark: Watermark | null,
+  reconcile: ManifestReconcile | undefined,
+): ManifestTable {
   const common = {
     name: table.name,
     domain: table.domain,
@@ -110,6 +129,7 @@ function tableEntry(ctx: ManifestContext, location: SourceLocation, table: Table
     targetDatabase: catalogDatabaseName(ctx.databasePrefix, table.domain, "full"),
     targetTable: table.name,
     watermark,
+    ...(reconcile !== undefined ? { reconcile: { ...reconcile } } : {}),
   };
   switch (table.strategy) {
     case "incremental":
@@ -143,6 +163,8 @@ export function buildManifest(ctx: ManifestContext, run: ManifestRun): RunManife
       stateTable: ctx.stateTable,
       catalog: ctx.icebergCatalog,
     },
-    tables: run.tables.map((t) => tableEntry(ctx, location, t, run.reload ? null : (run.watermarks.get(t.name) ?? null))),
+    tables: run.tables.map((t) =>
+      tableEntry(ctx, location, t, run.reload ? null : (run.watermarks.get(t.name) ?? null), run.reconciles?.get(t.name)),
+    ),
   };
 }

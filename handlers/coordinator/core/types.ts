@@ -26,6 +26,12 @@ export interface TableState {
   readonly lastLoadedAt?: string;
   readonly rowsRead?: number;
   readonly rowsWritten?: number;
+  /** ISO-8601 UTC of the last reconcile the job committed. */
+  readonly lastReconciledAt?: string;
+  /** Rows that reconcile deleted, updated and inserted in all. */
+  readonly lastReconcileRepairs?: number;
+  /** Whether that reconcile found the full copy equal to the source (before any repair). */
+  readonly lastReconcileEqual?: boolean;
 }
 
 export type RunStatus = "STARTING" | "RUNNING" | "START_FAILED" | "FINALIZING" | "FINALIZED";
@@ -60,4 +66,9 @@ export interface LeaseResult {
   /** Leased tables with the watermark they had when leased (null: never loaded). */
   readonly leased: ReadonlyMap<string, Watermark | null>;
   readonly busy: readonly BusyTable[];
+  /**
+   * lastReconciledAt of the leased tables that have one, read from the same items as the
+   * watermarks (no extra call). Absent: the store does not say, and every reconcile counts as due.
+   */
+  readonly lastReconciledAt?: ReadonlyMap<string, string>;
 }

@@ -1,7 +1,8 @@
 /**
  * A job run ended: return the leases the run still holds, queue crawls for tables whose schema
  * the catalog has not seen (tagging their PII columns), serve the crawl queue, publish metrics
- * and an alert naming every failed table. Crawl serving never stops a finalize (its problems are
+ * and an alert naming every failed table and every reconcile that repaired more rows than the
+ * table tolerates. Crawl serving never stops a finalize (its problems are
  * reported and alerted); any other error gives the claim back before it is rethrown, so that the
  * retry of the event finalizes the run instead of finding it FINALIZING.
  */
@@ -10,10 +11,12 @@ import { crawlRequests } from "../core/crawl";
 import type { JobStateEvent, TerminalJobState } from "../core/events";
 import { emfLine } from "../core/metrics";
 import { classifyRun, countOutcomes, failures, type OutcomeCounts } from "../core/outcome";
+import { repairAlertReason, repairsNeedAlert, type ReconcileOutcome } from "../core/reconcileOutcome";
 import { isRunId } from "../core/runId";
 import { epochSeconds } from "../core/time";
 import type { RunRecord } from "../core/types";
 import { errorText, type FlowContext } from "./context";
+import { reconcileOutcomes } from "./reconcileReport";
 import { serveCrawls, tagPiiColumns, unservedCrawls, type CrawlReport } from "./serveCrawls";
 
 /**
@@ -34,6 +37,8 @@ export type FinalizeReport =
       readonly released: readonly string[];
       readonly crawlRequested: readonly string[];
       readonly crawl: CrawlReport;
+      /** What each reconcile of the run found and repaired. */
+      readonly reconciled: readonly ReconcileOutcome[];
     };
 
 function tierOfJob(ctx: FlowContext, jobName: string): string | undefined {
@@ -121,10 +126,12 @@ async function finalizeClaimed(
   if (requested.length === 0 && crawl.started.length === 0)
     log.info("crawler.skipped", { runId: run.runId, reason: "no table of the run is new or changed" });
 
+  const reconciled = await reconcileOutcomes(ctx, run, states);
   await ports.runs.transition(run.runId, ["FINALIZING"], "FINALIZED");
   const counts = countOutcomes(outcomes);
   const crawlProblems = crawl.problems.flatMap((p) => p.tables.map((table) => ({ table, reason: p.reason })));
   const failed = [...failures(outcomes), ...fullTagFailures, ...crawl.tagFailures, ...crawlProblems];
+  const overRepaired = reconciled.filter(repairsNeedAlert);
   log.info("run.finalized", {
     runId: run.runId,
     tier: run.tier,
@@ -132,20 +139,31 @@ async function finalizeClaimed(
     ...counts,
     released: released.length,
     crawlRequested: requested,
+    reconciled: reconciled.length,
   });
-  publishMetrics(ctx, run, counts, crawl, requested.length, now, state);
-  if (failed.length > 0 || state !== "SUCCEEDED") {
+  if (overRepaired.length > 0)
+    log.warn("reconcile.repairs_over_threshold", {
+      runId: run.runId,
+      tables: overRepaired.map((o) => ({ table: o.table, repaired: o.repaired, repairAlertRows: o.repairAlertRows })),
+    });
+  publishMetrics(ctx, run, counts, crawl, requested.length, now, state, reconciled);
+  const jobFailed = failed.length > 0 || state !== "SUCCEEDED";
+  if (jobFailed || overRepaired.length > 0) {
+    const headline = [
+      ...(jobFailed ? [`job ${state}: ${counts.failed} of ${run.tables.length} table(s) failed`] : []),
+      ...(overRepaired.length > 0 ? [`reconcile repaired too many rows in ${overRepaired.length} table(s)`] : []),
+    ].join("; ");
     const alert = buildAlert({
       lakeName: config.lakeName,
       environment: config.environment,
       runId: run.runId,
       tier: run.tier,
-      headline: `job ${state}: ${counts.failed} of ${run.tables.length} table(s) failed`,
-      failures: failed,
+      headline,
+      failures: [...failed, ...overRepaired.map((o) => ({ table: o.table, reason: repairAlertReason(o) }))],
     });
     await ports.alerter.publish(alert.subject, alert.message);
   }
-  return { outcome: "finalized", runId: run.runId, counts, failed, released, crawlRequested: requested, crawl };
+  return { outcome: "finalized", runId: run.runId, counts, failed, released, crawlRequested: requested, crawl, reconciled };
 }
 
 function publishMetrics(
@@ -156,6 +174,7 @@ function publishMetrics(
   requested: number,
   now: Date,
   state: string,
+  reconciled: readonly ReconcileOutcome[],
 ): void {
   const since = Date.parse(run.scheduledAt ?? run.createdAt);
   const lagSeconds = Number.isNaN(since) ? 0 : Math.max(0, Math.round((now.getTime() - since) / 1000));
@@ -174,6 +193,8 @@ function publishMetrics(
       { name: "CrawlPendingTables", value: pendingTables, unit: "Count" },
       { name: "RunLagSeconds", value: lagSeconds, unit: "Seconds" },
       { name: "JobRunsFailed", value: state === "SUCCEEDED" ? 0 : 1, unit: "Count" },
+      { name: "ReconcileTables", value: reconciled.length, unit: "Count" },
+      { name: "ReconcileRepairedRows", value: reconciled.reduce((n, o) => n + o.repaired, 0), unit: "Count" },
     ],
     now,
     { runId: run.runId, jobState: state },

@@ -11,6 +11,7 @@ import { jobArguments } from "../core/jobArgs";
 import { buildManifest } from "../core/manifest";
 import { manifestProblems } from "../core/manifestSchema";
 import { emfLine, type Metric } from "../core/metrics";
+import { planReconciles } from "../core/reconcilePlan";
 import { formatRunId } from "../core/runId";
 import { epochSeconds } from "../core/time";
 import type { BusyTable, LeaseResult, RunRecord } from "../core/types";
@@ -36,6 +37,8 @@ export type StartRunReport =
       readonly jobRunId: string;
       readonly manifestUri: string;
       readonly leased: readonly string[];
+      /** Leased tables the job also reconciles. */
+      readonly reconciling: readonly string[];
       readonly busy: readonly BusyTable[];
     }
   | {
@@ -153,6 +156,7 @@ export async function startRun(ctx: FlowContext, event: ScheduleEvent | ManualEv
       return { outcome: "nothing-leased", runId, busy: lease.busy };
     }
     const leasedSpecs = due.tables.filter((t) => lease.leased.has(t.name));
+    const reconciles = planReconciles(model, event, leasedSpecs, lease, now);
     const manifest = buildManifest(config, {
       runId,
       tier: event.tier,
@@ -161,6 +165,7 @@ export async function startRun(ctx: FlowContext, event: ScheduleEvent | ManualEv
       tables: leasedSpecs,
       watermarks: lease.leased,
       reload: event.kind === "manual" && event.reload,
+      reconciles,
     });
     const problems = manifestProblems(manifest);
     if (problems.length > 0) return await giveBack(`manifest does not match the contract: ${problems.join("; ")}`);
@@ -190,10 +195,19 @@ export async function startRun(ctx: FlowContext, event: ScheduleEvent | ManualEv
       jobRunId: started.jobRunId,
       manifestUri,
       tables: tables.length,
+      reconciling: reconciles.size,
       busy: lease.busy.length,
     });
     emitMetrics(ctx, event.tier, due.tables.length, lease, "started");
-    return { outcome: "started", runId, jobRunId: started.jobRunId, manifestUri, leased: tables, busy: lease.busy };
+    return {
+      outcome: "started",
+      runId,
+      jobRunId: started.jobRunId,
+      manifestUri,
+      leased: tables,
+      reconciling: [...reconciles.keys()],
+      busy: lease.busy,
+    };
   } catch (error) {
     if (!jobMayRun) return await giveBack(errorText(error));
     // Unrecorded: the run stays STARTING with its leases; a retry of this event resumes it (after

@@ -1,0 +1,52 @@
+/**
+ * Finalize's view of the run's reconciles: the job's result file first (full statistics), the
+ * state items for tables it does not cover. Reading the result never fails a finalize: a
+ * problem is logged and the state items answer.
+ */
+import { RECONCILE_DEFAULTS } from "../../../model";
+import { reconcileOfState, reconcileStatsOfResult, type ReconcileOutcome } from "../core/reconcileOutcome";
+import type { RunRecord, TableState } from "../core/types";
+import { errorText, type FlowContext } from "./context";
+
+/** Where the job writes its result: next to the manifest (handlers/ingest/lake_ingest/job.py). */
+export const RESULT_SUFFIX = ".result.json";
+
+async function fromResultFile(
+  ctx: FlowContext,
+  run: RunRecord,
+  alertRowsOf: (table: string) => number,
+): Promise<ReadonlyMap<string, ReconcileOutcome>> {
+  const { manifests, log } = ctx.ports;
+  if (run.manifestKey === undefined || manifests.get === undefined) return new Map();
+  const key = run.manifestKey + RESULT_SUFFIX;
+  try {
+    const text = await manifests.get(key);
+    if (text === undefined) {
+      log.info("reconcile.result_absent", { runId: run.runId, key });
+      return new Map();
+    }
+    const parsed = reconcileStatsOfResult(text, alertRowsOf);
+    if (!(parsed instanceof Map)) {
+      log.warn("reconcile.result_unreadable", { runId: run.runId, key, error: parsed.error });
+      return new Map();
+    }
+    return parsed;
+  } catch (error) {
+    log.warn("reconcile.result_unreadable", { runId: run.runId, key, error: errorText(error) });
+    return new Map();
+  }
+}
+
+export async function reconcileOutcomes(
+  ctx: FlowContext,
+  run: RunRecord,
+  states: ReadonlyMap<string, TableState>,
+): Promise<ReconcileOutcome[]> {
+  const alertRows = new Map(ctx.model.tables.map((t) => [t.name, t.reconcileAlertRows]));
+  const alertRowsOf = (table: string): number => alertRows.get(table) ?? RECONCILE_DEFAULTS.reconcileAlertRows;
+  const reported = await fromResultFile(ctx, run, alertRowsOf);
+  return run.tables.flatMap((table) => {
+    const outcome = reported.get(table) ?? reconcileOfState(run.runId, run.createdAt, states.get(table), alertRowsOf(table));
+    return outcome ? [outcome] : [];
+  });
+}
