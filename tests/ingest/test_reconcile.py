@@ -85,9 +85,7 @@ def test_append_deletes_repaired_without_moving_the_watermark(lake: Lake) -> Non
 
 
 def test_added_column_with_default_restored_by_reconcile(lake: Lake) -> None:
-    lake.sql(
-        "CREATE TABLE invoice (id INT NOT NULL PRIMARY KEY, total INT NOT NULL, updated_at DATETIME(6) NOT NULL)"
-    )
+    lake.sql("CREATE TABLE invoice (id INT NOT NULL PRIMARY KEY, total INT NOT NULL, updated_at DATETIME(6) NOT NULL)")
     lake.sql("INSERT INTO invoice VALUES " + ", ".join(f"({i}, {i}, '2024-01-01')" for i in range(1, 41)))
     spec = lake.spec(name="invoice", strategy="incremental", cursor="updated_at", primaryKey=["id"])
     assert lake.load_one(spec).status == "LOADED"
