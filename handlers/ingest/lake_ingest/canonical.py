@@ -14,7 +14,9 @@ any engine's own formatting choices:
   DATE                 yyyy-MM-dd; DATETIME, TIMESTAMP: yyyy-MM-dd HH:mm:ss.ffffff (TIMESTAMP in
                        UTC: every source session and Spark session run in UTC); zero dates NULL
   TIME                 the lake's string (CAST(t AS CHAR)); YEAR: its number
-  text, ENUM, SET, JSON  the characters (utf8mb4)
+  text, ENUM, SET, JSON  the characters (utf8mb4); CHAR(n), ENUM and SET without trailing
+                       spaces (MariaDB strips them on read and from ENUM/SET members; Spark's
+                       JDBC read pads them to the column's length)
   BINARY, BLOB         upper-case hex
 A row's text concatenates, per column in source order, "<byte length>:<text>" or "N" for NULL
 (so NULL differs from '' and no value can shift into its neighbour). The row hash is the first
@@ -115,6 +117,8 @@ def lake_text(c: SourceColumn, present: set[str]) -> str:
         return "CAST(NULL AS STRING)"
     q = "`" + c.lake_name.replace("`", "``") + "`"
     t = c.data_type
+    if t in ("char", "enum", "set"):  # the JDBC read pads these (as CHAR(n)); MariaDB strips them
+        return f"rtrim(CAST({q} AS STRING))"
     if t in INTEGRAL or t in ("decimal", "time", "year") or t in TEXTUAL:
         return f"CAST({q} AS STRING)"
     if t in FLOATING:
