@@ -32,11 +32,12 @@ from typing import Any
 
 from . import clock
 from .args import JobArgs, parse_args
-from .errors import LeaseNotHeld, ManifestError
+from .errors import LeaseNotHeld, ManifestError, TableError
 from .fingerprint import schema_fingerprint
 from .manifest import Manifest, TableSpec, Watermark, load_manifest
+from .reconcile import Outcome, Reconciler, Target
 from .source import Jdbc, SourceColumn, SourceConfig, resolve_source_config
-from .state import Commit, StateStore
+from .state import Commit, ReconcileStamp, StateStore
 from .strategies import (
     append_lower_bound,
     find_column,
@@ -67,6 +68,7 @@ class TableResult:
     schemaChanged: bool = False  # noqa: N815
     error: str | None = None
     durationMs: int = 0  # noqa: N815
+    reconcile: dict[str, Any] | None = None  # present when a reconcile ran (Outcome.to_result)
 
 
 @dataclass
@@ -80,7 +82,11 @@ class JobResult:
     error: str | None = None  # a failure before any table (unreadable or invalid manifest)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=False)
+        document = asdict(self)
+        for table in document["tables"]:
+            if table.get("reconcile") is None:
+                table.pop("reconcile", None)
+        return json.dumps(document, separators=(",", ":"), sort_keys=False)
 
 
 def short_error(exc: BaseException) -> str:
@@ -131,7 +137,10 @@ class Loader:
             self.state.require_lease(spec.name, self.m.run_id)
             if self.jdbc is None:
                 raise RuntimeError(self.source_error or "source not configured")
-            self.load(spec, result, started)
+            if spec.reconcile is not None and spec.reconcile.skip_load:
+                self.reconcile_only(spec, result)
+            else:
+                self.load(spec, result, started)
         except LeaseNotHeld as exc:
             log.warning("%s: %s", spec.name, exc)
             result.status, result.error = "REFUSED", str(exc)
@@ -156,6 +165,7 @@ class Loader:
         result.status = status
         result.watermark = wm.value if wm is not None else None
         result.watermarkKind = wm.kind if wm is not None else None
+        stamp = self.reconcile_after_load(spec, result)
         self.state.commit(
             spec.name,
             self.m.run_id,
@@ -168,6 +178,7 @@ class Loader:
                 rows_read=result.rowsRead,
                 rows_written=result.rowsWritten,
                 duration_ms=int((time.monotonic() - started) * 1000),
+                reconcile=stamp,
             ),
         )
         log.info(
@@ -208,6 +219,9 @@ class Loader:
                 "%s: no full copy yet; ignoring watermark %s and loading everything", spec.name, spec.watermark.value
             )
             spec = dataclasses.replace(spec, watermark=None)
+        if spec.strategy == "snapshot" and keys and exists:  # compare by key ranges, move only those
+            self.snapshot_by_ranges(spec, result, full, select, started)
+            return
         if spec.strategy == "snapshot":
             plan = plan_snapshot(jdbc, spec, exists)
         elif spec.strategy == "incremental":
@@ -290,6 +304,87 @@ class Loader:
         # wm None: an append table whose source never had a row; no watermark is stored until
         # rows were seen (a made-up "0" would skip keys <= 0 forever).
         self.commit(spec, result, wm, "LOADED", started)
+
+    # -- reconciliation (reconcile.py) ------------------------------------------------------------
+    def reconcile(self, spec: TableSpec, mode: str, full: FullCopy | None = None, watermark_text: str = "") -> Outcome:
+        """Compares (and in mode repair repairs) the full copy under this run's lease. full: a
+        FullCopy the caller has pinned already; else one is pinned here."""
+        assert self.jdbc is not None
+        m = self.m
+        columns = self.jdbc.columns(m.source_schema, spec.source_name)
+        keys, _cursor = self.keys_and_cursor(spec, columns)
+        by_lake = {c.lake_name: c for c in columns}
+        if full is None:
+            full = FullCopy(self.spark, m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
+            if not full.exists():
+                raise TableError(f"{spec.name} has no full copy to reconcile yet: load it first")
+            full.pin(lambda: self.state.require_lease(spec.name, m.run_id), exists=True)
+        target = Target(
+            name=spec.name,
+            quoted_source_name=spec.quoted_source_name,
+            select_sql="SELECT " + ", ".join(c.select_expr() for c in columns) + f" FROM {spec.quoted_source_name}",
+            columns=columns,
+            keys=[by_lake[k] for k in keys],
+            run_id=m.run_id,
+            raw_batch_dir=raw_batch_dir(spec.raw_path, ingest_date(m), f"{m.run_id}-reconcile"),
+            estimated_rows=self.jdbc.estimated_rows(m.source_schema, spec.source_name),
+            watermark_text=watermark_text,
+        )
+        alert = spec.reconcile.repair_alert_rows if spec.reconcile is not None else 0
+        return Reconciler(self.spark, self.jdbc, full, target).run(mode, alert)
+
+    def reconcile_after_load(self, spec: TableSpec, result: TableResult) -> ReconcileStamp | None:
+        """The manifest's reconcile, after the load's data is published and before the state
+        commit that releases the lease. A failing reconcile does not undo the load: the load is
+        committed without a stamp (so the reconcile is planned again) and the error reported."""
+        if spec.reconcile is None or result.reconcile is not None:
+            return None
+        try:
+            outcome = self.reconcile(spec, spec.reconcile.mode, watermark_text=result.watermark or "")
+        except LeaseNotHeld:
+            raise
+        except Exception as exc:  # noqa: BLE001 -- reported; the load's commit still happens
+            result.error = f"reconcile failed: {short_error(exc)}"
+            log.error("%s: %s", spec.name, result.error)
+            return None
+        result.reconcile = outcome.to_result()
+        return ReconcileStamp(iso_ts(datetime.now(UTC)), outcome.repairs, outcome.equal)
+
+    def reconcile_only(self, spec: TableSpec, result: TableResult) -> None:
+        """skipLoad: compare (and repair) without loading; the watermark stays as it was."""
+        assert spec.reconcile is not None
+        wm = spec.watermark
+        outcome = self.reconcile(spec, spec.reconcile.mode, watermark_text=wm.value if wm else "")
+        result.reconcile = outcome.to_result()
+        result.status = "LOADED" if outcome.repairs else "UNCHANGED"
+        result.rowsRead = outcome.rows_reread
+        result.rowsWritten = outcome.rowsUpdated + outcome.rowsInserted
+        result.rowsDeleted = outcome.rowsDeleted
+        result.watermark, result.watermarkKind = (wm.value, wm.kind) if wm else (None, None)
+        stamp = ReconcileStamp(iso_ts(datetime.now(UTC)), outcome.repairs, outcome.equal)
+        self.state.commit_reconcile(spec.name, self.m.run_id, stamp)
+
+    def snapshot_by_ranges(
+        self, spec: TableSpec, result: TableResult, full: FullCopy, select: str, started: float
+    ) -> None:
+        """A keyed snapshot table whose full copy exists: instead of CHECKSUM TABLE and a full
+        replace, compare by key ranges and move only the ranges that differ (the full copy is
+        pinned by load()). Watermark kind checksum, value the source's row count and hash sum."""
+        from pyspark.sql import types as T
+
+        from .schema_evolution import plan_evolution
+
+        assert self.jdbc is not None
+        probe = self.jdbc.read(select + " WHERE 1 = 0")
+        result.schemaFingerprint = self.fingerprint(probe.schema)
+        plan_evolution(probe.schema, full.schema())
+        result.schemaChanged = full.evolve(T.StructType([*probe.schema.fields, *lineage_fields()])).changed
+        outcome = self.reconcile(spec, "repair", full=full)
+        result.rowsRead = outcome.rows_reread
+        result.rowsWritten = outcome.rowsUpdated + outcome.rowsInserted
+        result.rowsDeleted = outcome.rowsDeleted
+        wm = Watermark("checksum", outcome.fingerprint())
+        self.commit(spec, result, wm, "LOADED" if outcome.repairs else "UNCHANGED", started)
 
     def keys_and_cursor(self, spec: TableSpec, columns: list[SourceColumn]) -> tuple[list[str], str | None]:
         keys = [find_column(columns, k, "primary key", spec.source_name).lake_name for k in spec.primary_key]

@@ -44,6 +44,15 @@ class Watermark:
 
 
 @dataclass(frozen=True)
+class ReconcileSpec:
+    """tableSpec.reconcile: compare the full copy with the source (and repair it in mode repair)."""
+
+    mode: str  # verify | repair
+    skip_load: bool  # compare without loading first; the watermark stays as it was
+    repair_alert_rows: int
+
+
+@dataclass(frozen=True)
 class TableSpec:
     name: str
     domain: str
@@ -61,6 +70,7 @@ class TableSpec:
     key: str | None = None
     lookback_seconds: int = 0
     lookback_keys: int = DEFAULT_LOOKBACK_KEYS
+    reconcile: ReconcileSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,12 @@ class Manifest:
     source_time_zone: str = "UTC"
 
 
+def _reconcile(raw: dict[str, Any] | None) -> ReconcileSpec | None:
+    if raw is None:
+        return None
+    return ReconcileSpec(raw["mode"], bool(raw["skipLoad"]), int(raw["repairAlertRows"]))
+
+
 def _table(raw: dict[str, Any]) -> TableSpec:
     wm = raw.get("watermark")
     return TableSpec(
@@ -102,6 +118,7 @@ def _table(raw: dict[str, Any]) -> TableSpec:
         key=raw.get("key"),
         lookback_seconds=int(raw.get("lookbackSeconds", 0)),
         lookback_keys=int(raw.get("lookbackKeys", DEFAULT_LOOKBACK_KEYS)),
+        reconcile=_reconcile(raw.get("reconcile")),
     )
 
 

@@ -19,6 +19,15 @@ def table_key(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class ReconcileStamp:
+    """What a reconcile recorded: when, how many rows it repaired, whether the copy was equal."""
+
+    reconciled_at: str
+    repairs: int
+    equal: bool
+
+
+@dataclass(frozen=True)
 class Commit:
     watermark: str | None  # None: no position yet (an append table whose source had no row)
     watermark_kind: str | None
@@ -28,6 +37,7 @@ class Commit:
     rows_read: int
     rows_written: int
     duration_ms: int
+    reconcile: ReconcileStamp | None = None  # set when a reconcile ran (same UpdateItem)
 
 
 class StateStore:
@@ -70,14 +80,33 @@ class StateStore:
             assert c.watermark_kind is not None
             position = "watermark=:w, watermarkKind=:k, "
             values |= {":w": {"S": c.watermark}, ":k": {"S": c.watermark_kind}}
+        stamp = ""
+        if c.reconcile is not None:
+            stamp = ", " + self._stamp(c.reconcile, values)
         self._update(
             table,
             run_id,
             f"SET {position}schemaFingerprint=:f, lastRunId=:run, lastStatus=:s, "
-            "lastLoadedAt=:at, rowsRead=:r, rowsWritten=:wr, durationMs=:d "
+            f"lastLoadedAt=:at, rowsRead=:r, rowsWritten=:wr, durationMs=:d{stamp} "
             "REMOVE leaseRunId, leaseTier, leaseExpiresAt, lastError",
             values,
         )
+
+    @staticmethod
+    def _stamp(stamp: ReconcileStamp, values: dict[str, Any]) -> str:
+        values |= {
+            ":ra": {"S": stamp.reconciled_at},
+            ":rr": {"N": str(stamp.repairs)},
+            ":re": {"BOOL": stamp.equal},
+        }
+        return "lastReconciledAt=:ra, lastReconcileRepairs=:rr, lastReconcileEqual=:re"
+
+    def commit_reconcile(self, table: str, run_id: str, stamp: ReconcileStamp) -> None:
+        """A reconcile without a load (skipLoad): records it and releases the lease; the
+        watermark and the load's attributes stay as they were."""
+        values: dict[str, Any] = {}
+        expression = "SET " + self._stamp(stamp, values) + " REMOVE leaseRunId, leaseTier, leaseExpiresAt"
+        self._update(table, run_id, expression, values)
 
     def fail(self, table: str, run_id: str, error: str) -> None:
         self._update(

@@ -215,6 +215,10 @@ class FullCopy:
         finally:
             self.spark.catalog.dropTempView(view)
 
+    def publish_write(self, run_id: str, write: Callable[[], Any]) -> None:
+        """Any write (e.g. a reconcile's MERGE), staged and published like the load's."""
+        self._staged(run_id, write)
+
     def append(self, batch: DataFrame, run_id: str) -> None:
         """First load into a table created by this run: nothing to merge with."""
         self._staged(run_id, lambda: batch.writeTo(self.ident).append())
