@@ -6,18 +6,22 @@
  */
 import { UsageError } from "./args";
 import { DRIFT_USAGE, driftCommand } from "./commands/drift";
+import { INIT_USAGE, initCommand } from "./commands/init";
 import { ONBOARD_USAGE, onboardCommand } from "./commands/onboard";
 import { PLAN_USAGE, planCommand } from "./commands/plan";
+import { STATUS_USAGE, statusCommand } from "./commands/status";
 import { VALIDATE_USAGE, validateCommand } from "./commands/validate";
 import { EXIT, processIo, type Io } from "./io";
 
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, { run: Command; usage: string }>> = {
+  init: { run: initCommand, usage: INIT_USAGE },
   validate: { run: validateCommand, usage: VALIDATE_USAGE },
   plan: { run: planCommand, usage: PLAN_USAGE },
   onboard: { run: onboardCommand, usage: ONBOARD_USAGE },
   drift: { run: driftCommand, usage: DRIFT_USAGE },
+  status: { run: statusCommand, usage: STATUS_USAGE },
 };
 
 export const USAGE = `usage: lake <command> [options]
