@@ -10,6 +10,7 @@ import { INIT_USAGE, initCommand } from "./commands/init";
 import { ONBOARD_USAGE, onboardCommand } from "./commands/onboard";
 import { PLAN_USAGE, planCommand } from "./commands/plan";
 import { STATUS_USAGE, statusCommand } from "./commands/status";
+import { BACKFILL_USAGE, RELOAD_USAGE, backfillCommand, reloadCommand } from "./commands/reload";
 import { VALIDATE_USAGE, validateCommand } from "./commands/validate";
 import { EXIT, processIo, type Io } from "./io";
 
@@ -22,6 +23,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; usage: string }>> = {
   onboard: { run: onboardCommand, usage: ONBOARD_USAGE },
   drift: { run: driftCommand, usage: DRIFT_USAGE },
   status: { run: statusCommand, usage: STATUS_USAGE },
+  reload: { run: reloadCommand, usage: RELOAD_USAGE },
+  backfill: { run: backfillCommand, usage: BACKFILL_USAGE },
 };
 
 export const USAGE = `usage: lake <command> [options]

@@ -46,9 +46,16 @@ export function coordinatorFunctionName(lakeName: string, stack: string): string
   return `${lakeName}-${stack}-coordinator`;
 }
 
-function clients(endpoint: string | undefined, region: string): { dynamodb: DynamoDBClient; lambda: LambdaClient } {
-  const base = { region, ...(endpoint ? { endpoint } : {}) };
-  return { dynamodb: new DynamoDBClient(base), lambda: new LambdaClient(base) };
+function clients(
+  endpoint: string | undefined,
+  region: string,
+  lambdaEndpoint: string | undefined,
+): { dynamodb: DynamoDBClient; lambda: LambdaClient } {
+  const lambdaAt = lambdaEndpoint ?? endpoint;
+  return {
+    dynamodb: new DynamoDBClient({ region, ...(endpoint ? { endpoint } : {}) }),
+    lambda: new LambdaClient({ region, ...(lambdaAt ? { endpoint: lambdaAt } : {}) }),
+  };
 }
 
 function timeZoneOption(value: string | undefined, fallback: string): string {
@@ -57,7 +64,8 @@ function timeZoneOption(value: string | undefined, fallback: string): string {
   return zone;
 }
 
-export async function resolveTarget(args: ParsedArgs, io: Io): Promise<StateTarget> {
+/** `lambdaEndpoint`: where the coordinator Lambda answers when not at `--endpoint` (reload). */
+export async function resolveTarget(args: ParsedArgs, io: Io, lambdaEndpoint?: string): Promise<StateTarget> {
   const stack = stringOption(args, "stack");
   const stateTable = stringOption(args, "state-table");
   const endpoint = stringOption(args, "endpoint");
@@ -72,7 +80,7 @@ export async function resolveTarget(args: ParsedArgs, io: Io): Promise<StateTarg
       coordinatorFunction: stringOption(args, "function"),
       businessTimeZone: timeZoneOption(stringOption(args, "time-zone"), "UTC"),
       tablesFile: resolve(io.cwd, file ?? "tables.yaml"),
-      ...clients(endpoint, region),
+      ...clients(endpoint, region, lambdaEndpoint),
     };
   }
   const stackName = stack as string;
@@ -84,7 +92,7 @@ export async function resolveTarget(args: ParsedArgs, io: Io): Promise<StateTarg
   if (!lakeName || !region)
     throw new UsageError(`${stackFile.path}: lake:name and aws:region are required to find the stack's coordinator`);
   const functionName = stringOption(args, "function") ?? coordinatorFunctionName(lakeName, stackName);
-  const aws = clients(endpoint, region);
+  const aws = clients(endpoint, region, lambdaEndpoint);
   let configured: string | undefined;
   try {
     const fn = await aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
