@@ -8,6 +8,7 @@
 import { buildAlert } from "../core/alert";
 import { crawlRequests } from "../core/crawl";
 import type { JobStateEvent, TerminalJobState } from "../core/events";
+import { freshnessLines } from "../core/freshnessMetrics";
 import { emfLine } from "../core/metrics";
 import { classifyRun, countOutcomes, failures, type OutcomeCounts } from "../core/outcome";
 import { isRunId } from "../core/runId";
@@ -133,6 +134,17 @@ async function finalizeClaimed(
     released: released.length,
     crawlRequested: requested,
   });
+  // Read after the job's commits: lastLoadedAt is this run's for the tables it loaded.
+  const freshness = {
+    lakeName: config.lakeName,
+    environment: config.environment,
+    tier: run.tier,
+    runId: run.runId,
+    tables: run.tables,
+    states,
+    now,
+  };
+  for (const line of freshnessLines(freshness)) log.metric(line);
   publishMetrics(ctx, run, counts, crawl, requested.length, now, state);
   if (failed.length > 0 || state !== "SUCCEEDED") {
     const alert = buildAlert({
