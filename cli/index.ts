@@ -6,9 +6,12 @@
  */
 import { UsageError } from "./args";
 import { DRIFT_USAGE, driftCommand } from "./commands/drift";
+import { INIT_USAGE, initCommand } from "./commands/init";
 import { ONBOARD_USAGE, onboardCommand } from "./commands/onboard";
 import { PLAN_USAGE, planCommand } from "./commands/plan";
 import { RECONCILE_USAGE, reconcileCommand } from "./commands/reconcile";
+import { STATUS_USAGE, statusCommand } from "./commands/status";
+import { BACKFILL_USAGE, RELOAD_USAGE, backfillCommand, reloadCommand } from "./commands/reload";
 import { VALIDATE_USAGE, validateCommand } from "./commands/validate";
 import { VERIFY_USAGE, verifyCommand } from "./commands/verify";
 import { EXIT, processIo, type Io } from "./io";
@@ -16,12 +19,16 @@ import { EXIT, processIo, type Io } from "./io";
 type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, { run: Command; usage: string }>> = {
+  init: { run: initCommand, usage: INIT_USAGE },
   validate: { run: validateCommand, usage: VALIDATE_USAGE },
   plan: { run: planCommand, usage: PLAN_USAGE },
   onboard: { run: onboardCommand, usage: ONBOARD_USAGE },
   drift: { run: driftCommand, usage: DRIFT_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
   reconcile: { run: reconcileCommand, usage: RECONCILE_USAGE },
+  status: { run: statusCommand, usage: STATUS_USAGE },
+  reload: { run: reloadCommand, usage: RELOAD_USAGE },
+  backfill: { run: backfillCommand, usage: BACKFILL_USAGE },
 };
 
 export const USAGE = `usage: lake <command> [options]

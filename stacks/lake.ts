@@ -9,10 +9,12 @@ import { join } from "node:path";
 import { AnalystWorkgroup } from "../components/analystWorkgroup";
 import type { LakeTags } from "../components/common";
 import { Coordinator } from "../components/coordinator";
+import { FreshnessAlarms } from "../components/freshnessAlarms";
 import { GovernanceTags } from "../components/governanceTags";
 import { GovernedDatabase } from "../components/governedDatabase";
 import { IngestCode } from "../components/ingestCode";
 import { IngestTier, type TierJobSettings } from "../components/ingestTier";
+import { LakeDashboard } from "../components/lakeDashboard";
 import { LakeFormationSettings } from "../components/lakeFormationSettings";
 import { LakeStorage } from "../components/lakeStorage";
 import { RawZoneCrawler } from "../components/rawZoneCrawler";
@@ -242,6 +244,25 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
       lambda: [coordinator.role.arn],
     },
     deadLetterRuleArns: [coordinator.jobStateRule.arn, coordinator.crawlerStateRule.arn],
+  });
+
+  // Operators' view: freshness alarms per tier and the dashboard (components/freshnessAlarms.ts, lakeDashboard.ts).
+  const timeZones = Object.fromEntries(model.tiers.map((t) => [t.name, tierTimeZone(t, config.businessTimeZone)]));
+  const freshness = new FreshnessAlarms(`${id}-freshness`, {
+    tags,
+    lakeName: id,
+    environmentName: config.environment,
+    tiers: model.tiers,
+    timeZones,
+    alarmTopicArn: coordinator.alertTopic.arn,
+  });
+  new LakeDashboard(`${id}-ops`, {
+    lakeName: id,
+    environmentName: config.environment,
+    tiers: model.tiers.map((t) => t.name),
+    region,
+    coordinatorFunctionName: coordinator.function.name,
+    freshnessAlarmArns: freshness.alarms.map((a) => a.arn),
   });
 
   return {

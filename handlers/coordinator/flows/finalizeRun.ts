@@ -9,6 +9,7 @@
 import { buildAlert } from "../core/alert";
 import { crawlRequests } from "../core/crawl";
 import type { JobStateEvent, TerminalJobState } from "../core/events";
+import { freshnessLines } from "../core/freshnessMetrics";
 import { emfLine } from "../core/metrics";
 import { classifyRun, countOutcomes, failures, type OutcomeCounts } from "../core/outcome";
 import { repairAlertReason, repairsNeedAlert, type ReconcileOutcome } from "../core/reconcileOutcome";
@@ -146,6 +147,17 @@ async function finalizeClaimed(
       runId: run.runId,
       tables: overRepaired.map((o) => ({ table: o.table, repaired: o.repaired, repairAlertRows: o.repairAlertRows })),
     });
+  // Read after the job's commits: lastLoadedAt is this run's for the tables it loaded.
+  const freshness = {
+    lakeName: config.lakeName,
+    environment: config.environment,
+    tier: run.tier,
+    runId: run.runId,
+    tables: run.tables,
+    states,
+    now,
+  };
+  for (const line of freshnessLines(freshness)) log.metric(line);
   publishMetrics(ctx, run, counts, crawl, requested.length, now, state, reconciled);
   const jobFailed = failed.length > 0 || state !== "SUCCEEDED";
   if (jobFailed || overRepaired.length > 0) {
