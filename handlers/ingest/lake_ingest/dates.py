@@ -8,8 +8,7 @@ Two traps, both measured with the MariaDB driver and Spark 3.5 (tests/ingest/tes
   (no calendar: MariaDB's text is proleptic Gregorian, like Spark) and cast in Spark; a zero
   date ('0000-00-00') casts to NULL, as the driver gave it.
 - Spark's Parquet writer refuses dates before 1582-10-15 and timestamps before 1900 unless a
-  rebase mode is set (default EXCEPTION). The job sets CORRECTED (write the values as they are,
-  proleptic) at run start: one owner, so Glue and local runs agree.
+  rebase mode is set (default EXCEPTION): session.py sets CORRECTED at run start.
 TIMESTAMP columns (1970 .. 2038) go through the driver as they are.
 """
 
@@ -19,18 +18,8 @@ from typing import Any
 
 from .source import SourceColumn, quote_ident
 
-PARQUET_REBASE_MODES = {
-    f"spark.sql.parquet.{kind}RebaseMode{direction}": "CORRECTED"
-    for kind in ("datetime", "int96")
-    for direction in ("InWrite", "InRead")
-}
 # source DATA_TYPE -> the Spark type its text is cast to
 AS_TEXT = {"date": "date", "datetime": "timestamp"}
-
-
-def set_parquet_rebase_modes(spark: Any) -> None:
-    for key, value in PARQUET_REBASE_MODES.items():
-        spark.conf.set(key, value)
 
 
 def select_expr(column: SourceColumn) -> str:

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import clock, dates
+from . import clock, dates, session
 from .args import JobArgs, parse_args
 from .errors import LeaseNotHeld, ManifestError
 from .fingerprint import schema_fingerprint
@@ -258,7 +258,7 @@ class Loader:
             result.schemaChanged = True
         else:
             evolution = full.evolve(with_lineage, fill_added=loaded and spec.strategy != "snapshot")
-            result.schemaChanged = evolution.changed or not loaded
+            result.schemaChanged = evolution.changed
 
         wm = plan.new_watermark
         if spec.strategy == "snapshot":
@@ -421,7 +421,7 @@ def select_list(columns: list[SourceColumn]) -> str:
 def run(spark: Any, args: JobArgs) -> JobResult:
     started_at = iso_ts(datetime.now(UTC))
     spark.conf.set("spark.sql.session.timeZone", "UTC")
-    dates.set_parquet_rebase_modes(spark)
+    session.apply(spark)
     clock.require_utc_jvm(clock.jvm_default_zone(spark))
     manifest = load_manifest(args.manifest_uri)
     if manifest.run_id != args.run_id:

@@ -1,9 +1,12 @@
-"""Dates before the Gregorian reform and sentinel dates (issue 10, defect 9), through the real
-driver, Spark's Parquet writer (raw zone) and Iceberg (full copy): every value lands exactly.
+"""Values that must land exactly through the real driver, Spark's Parquet writer (raw zone) and
+Iceberg (full copy).
 
-Two traps: Spark 3.5 refuses to write such dates to Parquet by default (rebase mode EXCEPTION),
-and a date the hybrid Julian calendar of java.sql.Date does not have (1582-10-05..14) moves by
-ten days when it passes through the driver's java.sql.Date."""
+Dates before the Gregorian reform and sentinel dates (issue 10, defect 9). Two traps: Spark 3.5
+refuses to write such dates to Parquet by default (rebase mode EXCEPTION), and a date the hybrid
+Julian calendar of java.sql.Date does not have (1582-10-05..14) moves by ten days when it passes
+through the driver's java.sql.Date.
+
+CHAR(n) values shorter than n: Spark 3.5 pads them on the JDBC read ('KG' -> 'KG ')."""
 
 from __future__ import annotations
 
@@ -78,6 +81,7 @@ def test_the_job_sets_the_parquet_rebase_modes_itself(lake: Lake) -> None:
     ]
     for key in keys:
         lake.spark.conf.set(key, "EXCEPTION")
+    lake.spark.conf.set("spark.sql.readSideCharPadding", "true")  # Spark's default
     lake.sql(
         "CREATE TABLE holiday (day DATE NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL)",
         "INSERT INTO holiday VALUES ('1000-01-01', 'sentinel'), ('2024-12-25', 'xmas')",
@@ -87,3 +91,19 @@ def test_the_job_sets_the_parquet_rebase_modes_itself(lake: Lake) -> None:
     assert res.status == "LOADED", res.error
     assert {k: lake.spark.conf.get(k) for k in keys} == dict.fromkeys(keys, "CORRECTED")
     assert lake.assert_full_copy_equals_source(spec) == 2
+
+
+def test_char_values_are_not_padded(lake: Lake) -> None:
+    lake.sql(
+        "CREATE TABLE country (code CHAR(3) NOT NULL PRIMARY KEY, name CHAR(20) NULL)",
+        "INSERT INTO country VALUES ('DE', 'Germany'), ('AUT', NULL), ('X', '')",
+    )
+    spec = lake.spec(name="country", strategy="snapshot", primaryKey=["code"])
+    res = lake.load_one(spec)
+    assert res.status == "LOADED", res.error
+    assert sorted(lake.lake_rows(spec, ["code", "name"]), key=lambda r: r[0]) == [
+        ("AUT", None),
+        ("DE", "Germany"),
+        ("X", ""),
+    ]
+    assert lake.assert_full_copy_equals_source(spec) == 3
