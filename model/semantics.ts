@@ -107,6 +107,12 @@ function checkAccess(access: Dict, domainNames: string[], options: SemanticOptio
   }
 }
 
+// Rows whose transaction commits after a run read its window, with a cursor stamped before the
+// window's end, are found only by re-reading the last minutes: an incremental table needs some.
+const NO_LOOKBACK =
+  "lookbackMinutes 0 is refused for incremental tables: a change committed after a run read its window, " +
+  "with a cursor stamped before the window's end, would never be read; use at least 1";
+
 function checkTable(table: Dict, index: number, ctx: { domains: string[]; tiers: string[]; report: (issue: RawIssue) => void }): void {
   const at = (...rest: PathSegment[]): PathSegment[] => ["tables", index, ...rest];
   const { report } = ctx;
@@ -166,6 +172,7 @@ function checkTable(table: Dict, index: number, ctx: { domains: string[]; tiers:
     requireField("primaryKey", "the full copy merges changed rows by it");
     forbidField("key", "use strategy append for an insert-only table with an ever-increasing key");
     forbidField("lookbackKeys", "an incremental table looks back by time (lookbackMinutes)");
+    if (table.lookbackMinutes === 0) report({ path: at("lookbackMinutes"), message: NO_LOOKBACK });
   } else if (strategy === "append") {
     requireField("key", "the ever-increasing key of the insert-only table");
     forbidField("cursor", "use strategy incremental for a table whose rows are updated");
@@ -230,6 +237,7 @@ export function semanticIssues(root: unknown, options: SemanticOptions = {}): Ra
   const tierNames = Object.keys(tiers);
   checkTiers(tiers, report);
   checkAccess(asDict(doc.access), domainNames, options, report);
+  if (asDict(doc.defaults).lookbackMinutes === 0) report({ path: ["defaults", "lookbackMinutes"], message: NO_LOOKBACK });
 
   const tables = Array.isArray(doc.tables) ? doc.tables : [];
   const byName = new Map<string, number>();

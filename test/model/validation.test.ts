@@ -222,6 +222,18 @@ describe("tables.yaml validation", () => {
     assert.equal(issues.length, 5, issues.map((i) => JSON.stringify(i)).join("\n"));
   });
 
+  it("refuses lookbackMinutes 0 for an incremental table and as the default", () => {
+    let text = edit(VALID, "    primaryKey: [address_id]\n", "    primaryKey: [address_id]\n    lookbackMinutes: 0\n");
+    text = edit(text, "version: 1\n", "version: 1\ndefaults:\n  lookbackMinutes: 0\n");
+    const issues = issuesOf(text);
+    const onTable = only(issues, (i) => i.table === "customer_address" && i.field === "lookbackMinutes");
+    assert.match(onTable.message, /lookbackMinutes 0 is refused for incremental tables/);
+    assert.equal(onTable.line, lineOf(text, "lookbackMinutes: 0", 1));
+    const onDefault = only(issues, (i) => i.table === undefined && /lookbackMinutes 0 is refused/.test(i.message));
+    assert.equal(onDefault.line, lineOf(text, "lookbackMinutes: 0"));
+    assert.ok(parseTablesYaml(edit(VALID, "version: 1\n", "version: 1\ndefaults:\n  lookbackMinutes: 1\n"), FILE));
+  });
+
   it("reports a column named twice in the primary key", () => {
     const text = edit(VALID, "[from_currency, to_currency, rate_date]", "[from_currency, to_currency, from_currency]");
     const issue = only(issuesOf(text), (i) => i.message.includes("named twice"));

@@ -253,8 +253,8 @@ def test_state_commit_refused_after_the_data_commit(lake: Lake, tickets: dict, m
     lake.sql("INSERT INTO service_ticket VALUES (12, 'new', UTC_TIMESTAMP(6))")
     real_publish = FullCopy._publish
 
-    def publish_then_lose_lease(self: FullCopy, run_id: str, parent: int | None) -> None:
-        real_publish(self, run_id, parent)
+    def publish_then_lose_lease(self: FullCopy, run_id: str, parent: int | None, staged: int) -> None:
+        real_publish(self, run_id, parent, staged)
         lake.steal_lease("service_ticket", "run-takeover")
 
     with monkeypatch.context() as m:
@@ -278,7 +278,8 @@ def test_state_commit_refused_after_the_data_commit(lake: Lake, tickets: dict, m
 def test_in_batch_versions_of_a_key_latest_wins_end_to_end(lake: Lake) -> None:
     """A source whose declared key is not unique (a change feed): several versions of a key in
     one batch become one row, the latest cursor, whatever the order they were written in; and
-    an older version never replaces a newer one already in the full copy."""
+    the batch's version replaces the full copy's even when the full copy's cursor is later (the
+    source is the truth: the cursor only decides within a batch)."""
     lake.sql(
         "CREATE TABLE price_feed (seq INT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(10) NOT NULL,"
         " price DECIMAL(10,2) NOT NULL, changed_at DATETIME(6) NOT NULL)",
@@ -306,7 +307,7 @@ def test_in_batch_versions_of_a_key_latest_wins_end_to_end(lake: Lake) -> None:
         "INSERT INTO price_feed (sku, price, changed_at) VALUES"
         f" ('B', 11.00, UTC_TIMESTAMP(6)), ('B', 10.00, '{after}'), ('A', 4.00, '{after}')"
     )
-    # the batch's A (4.00) is newer than the lake's; then make the lake's A newer than a new batch
+    # the batch's A (4.00) is newer than the lake's; then make the lake's A later than a new batch
     second = lake.load_one(spec)
     assert second.status == "LOADED" and second.rowsRead == 3 and second.rowsWritten == 2, second
     assert sorted(lake.lake_rows(spec, ["sku", "price"])) == [
@@ -317,4 +318,4 @@ def test_in_batch_versions_of_a_key_latest_wins_end_to_end(lake: Lake) -> None:
     lake.sql("INSERT INTO price_feed (sku, price, changed_at) VALUES ('A', 0.50, UTC_TIMESTAMP(6))")
     third = lake.load_one(spec)
     assert third.status == "LOADED" and third.rowsRead == 1, third
-    assert dict(lake.lake_rows(spec, ["sku", "price"]))["A"] == decimal.Decimal("4.00")  # older never wins
+    assert dict(lake.lake_rows(spec, ["sku", "price"]))["A"] == decimal.Decimal("0.50")  # the source wins

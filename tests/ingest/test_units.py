@@ -304,10 +304,14 @@ def test_incremental_bounds_by_cursor_type_and_zone() -> None:
     ts_col = [SourceColumn("changed_at", "timestamp", "timestamp(6)", None)]
     berlin = plan_incremental(jdbc, spec, dt_col, 0, "Europe/Berlin")  # type: ignore[arg-type]
     assert berlin.where == (
-        "`changed_at` > '2024-10-27 01:50:00.000000' AND `changed_at` <= '2024-10-27 03:10:00.000000'"
+        "((`changed_at` > '2024-10-27 01:50:00.000000' AND `changed_at` <= '2024-10-27 03:10:00.000000')"
+        " OR `changed_at` IS NULL)"  # a row without a cursor value is read on every run
     )
     assert berlin.new_watermark is not None and berlin.new_watermark.value == "2024-10-27T01:10:00.000000Z"
-    utc_window = "`changed_at` > '2024-10-27 00:50:00.000000' AND `changed_at` <= '2024-10-27 01:10:00.000000'"
+    utc_window = (
+        "((`changed_at` > '2024-10-27 00:50:00.000000' AND `changed_at` <= '2024-10-27 01:10:00.000000')"
+        " OR `changed_at` IS NULL)"
+    )
     # a TIMESTAMP is an instant (UTC session): the zone does not apply; nor for a UTC source
     assert plan_incremental(jdbc, spec, ts_col, 0, "Europe/Berlin").where == utc_window  # type: ignore[arg-type]
     assert plan_incremental(jdbc, spec, dt_col, 0, "UTC").where == utc_window  # type: ignore[arg-type]

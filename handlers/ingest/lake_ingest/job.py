@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import clock
+from . import clock, dates, session
 from .args import JobArgs, parse_args
 from .errors import LeaseNotHeld, ManifestError, TableError
 from .fingerprint import schema_fingerprint
@@ -50,7 +50,7 @@ from .strategies import (
     plan_snapshot,
 )
 from .uris import write_text
-from .writer import FullCopy, add_lineage, dedupe_latest, q, raw_batch_dir, write_raw
+from .writer import FullCopy, add_lineage, anti_join, dedupe_latest, q, raw_batch_dir, write_raw
 
 log = logging.getLogger("lake_ingest")
 
@@ -190,40 +190,48 @@ class Loader:
             result.watermark,
         )
 
+    def read(self, sql: str, columns: list[SourceColumn], predicates: list[str] | None = None) -> Any:
+        """A source read with the select list of select_list (dates as text) and its types back."""
+        assert self.jdbc is not None
+        return dates.typed(self.jdbc.read(sql, predicates), columns)
+
     def load(self, spec: TableSpec, result: TableResult, started: float) -> None:
         assert self.jdbc is not None
         jdbc, m = self.jdbc, self.m
         columns = jdbc.columns(m.source_schema, spec.source_name)
-        select = "SELECT " + ", ".join(c.select_expr() for c in columns) + f" FROM {spec.quoted_source_name}"
+        select = select_list(columns) + f" FROM {spec.quoted_source_name}"
         keys, cursor = self.keys_and_cursor(spec, columns)
         full = FullCopy(self.spark, m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
         exists = full.exists()
         # The snapshot this load builds on, taken before the source is read: a publish requires
         # the table to be still there and this run to still hold the lease (no older read laid
         # over data a run that took the lease over has published).
-        full.pin(lambda: self.state.require_lease(spec.name, m.run_id), exists=exists)
+        base = full.pin(lambda: self.state.require_lease(spec.name, m.run_id), exists=exists)
+        # Loaded: the full copy has a published load. A table without one (created by a reload
+        # that failed before its publish) is empty whatever the state says: loaded from the start.
+        loaded = exists and base is not None
 
         applied = full.already_applied(m.run_id) if exists else None
         if applied is not None:  # a retry of a run whose data is already published
-            probe = jdbc.read(select + " WHERE 1 = 0")
+            probe = self.read(select + " WHERE 1 = 0", columns)
             result.schemaFingerprint = self.fingerprint(probe.schema)
             wm = self.recover_watermark(spec, full, applied, cursor, columns)
             log.info("%s: run %s already applied to the full copy; committing state only", spec.name, m.run_id)
             self.commit(spec, result, wm, "LOADED", started)
             return
 
-        if not exists and spec.watermark is not None and spec.strategy != "snapshot":
-            # The full copy is gone (or was never created) but the state has a position: start
-            # over from the beginning rather than load only the rows after it.
+        if not loaded and spec.watermark is not None and spec.strategy != "snapshot":
+            # The full copy is gone (or was never created, or never published) but the state has
+            # a position: start over from the beginning rather than load only the rows after it.
             log.warning(
                 "%s: no full copy yet; ignoring watermark %s and loading everything", spec.name, spec.watermark.value
             )
             spec = dataclasses.replace(spec, watermark=None)
-        if spec.strategy == "snapshot" and keys and exists:  # compare by key ranges, move only those
+        if spec.strategy == "snapshot" and keys and loaded:  # compare by key ranges, move only those
             self.snapshot_by_ranges(spec, result, full, select, started)
             return
         if spec.strategy == "snapshot":
-            plan = plan_snapshot(jdbc, spec, exists)
+            plan = plan_snapshot(jdbc, spec, loaded, columns)
         elif spec.strategy == "incremental":
             plan = plan_incremental(jdbc, spec, columns, self.args.safety_lag_seconds, m.source_time_zone)
         else:
@@ -231,7 +239,7 @@ class Loader:
 
         sql = select + (f" WHERE {plan.where}" if plan.where else "")
         if plan.unchanged:
-            probe = jdbc.read(select + " WHERE 1 = 0")
+            probe = self.read(select + " WHERE 1 = 0", columns)
             result.schemaFingerprint = self.fingerprint(probe.schema)
             assert plan.new_watermark is not None
             self.commit(spec, result, plan.new_watermark, "UNCHANGED", started)
@@ -240,13 +248,13 @@ class Loader:
         predicates = partition_predicates(
             jdbc, spec, m.source_schema, columns, plan.where, self.args.rows_per_partition, self.args.max_partitions
         )
-        df = jdbc.read(sql, predicates)
+        df = self.read(sql, columns, predicates)
         result.schemaFingerprint = self.fingerprint(df.schema)
         if exists:  # refuse an incompatible change before anything is written
             from .schema_evolution import plan_evolution
 
             plan_evolution(df.schema, full.schema())
-        if spec.strategy == "append" and exists and spec.watermark is not None:
+        if spec.strategy == "append" and loaded and spec.watermark is not None:
             # Keys re-read by the key lookback that the full copy already has are not new: they
             # go neither into the raw batch nor into the merge.
             df = self.only_new_keys(df, full, keys, spec)
@@ -263,44 +271,27 @@ class Loader:
             full.create(with_lineage)
             result.schemaChanged = True
         else:
-            result.schemaChanged = full.evolve(with_lineage).changed
+            evolution = full.evolve(with_lineage, fill_added=loaded and spec.strategy != "snapshot")
+            result.schemaChanged = evolution.changed
 
         wm = plan.new_watermark
         if spec.strategy == "snapshot":
             assert wm is not None
-            if keys and exists:
+            if keys and loaded:
                 current = self.spark.read.table(full.ident).select(*[q(k) for k in keys])
                 incoming = (
                     batch.select(*[q(k) for k in keys])
                     if batch is not None
                     else self.spark.createDataFrame([], current.schema)
                 )
-                result.rowsDeleted = current.join(incoming, on=keys, how="left_anti").count()
+                result.rowsDeleted = anti_join(current, incoming, keys).count()
             if batch is None:
                 full.clear(m.run_id, wm.value)
             else:
                 full.replace(full.align(batch), m.run_id, wm.value)
             result.rowsWritten = result.rowsRead
-        elif batch is not None:
-            deduped = dedupe_latest(batch, keys, cursor if spec.strategy == "incremental" else None)
-            aligned = full.align(deduped).cache()
-            present = {c.lower() for c in batch.columns}
-            still_in_source = [c for c in aligned.columns if c.lower() in present]
-            try:
-                result.rowsWritten = aligned.count()
-                if not exists:  # created by this run: deduped batch, nothing to merge with
-                    full.append(aligned, m.run_id)
-                else:
-                    full.merge(
-                        aligned,
-                        keys,
-                        cursor if spec.strategy == "incremental" else None,
-                        m.run_id,
-                        insert_only=spec.strategy == "append",
-                        columns=still_in_source,
-                    )
-            finally:
-                aligned.unpersist()
+        else:
+            self.write_merged(spec, full, batch, keys, cursor, columns, loaded, result)
         # wm None: an append table whose source never had a row; no watermark is stored until
         # rows were seen (a made-up "0" would skip keys <= 0 forever).
         self.commit(spec, result, wm, "LOADED", started)
@@ -322,7 +313,7 @@ class Loader:
         target = Target(
             name=spec.name,
             quoted_source_name=spec.quoted_source_name,
-            select_sql="SELECT " + ", ".join(c.select_expr() for c in columns) + f" FROM {spec.quoted_source_name}",
+            select_sql=select_list(columns) + f" FROM {spec.quoted_source_name}",
             columns=columns,
             keys=[by_lake[k] for k in keys],
             run_id=m.run_id,
@@ -375,7 +366,7 @@ class Loader:
         from .schema_evolution import plan_evolution
 
         assert self.jdbc is not None
-        probe = self.jdbc.read(select + " WHERE 1 = 0")
+        probe = self.read(select + " WHERE 1 = 0", self.jdbc.columns(self.m.source_schema, spec.source_name))
         result.schemaFingerprint = self.fingerprint(probe.schema)
         plan_evolution(probe.schema, full.schema())
         result.schemaChanged = full.evolve(T.StructType([*probe.schema.fields, *lineage_fields()])).changed
@@ -385,6 +376,83 @@ class Loader:
         result.rowsDeleted = outcome.rowsDeleted
         wm = Watermark("checksum", outcome.fingerprint())
         self.commit(spec, result, wm, "LOADED" if outcome.repairs else "UNCHANGED", started)
+
+    def write_merged(
+        self,
+        spec: TableSpec,
+        full: FullCopy,
+        batch: Any,
+        keys: list[str],
+        cursor: str | None,
+        columns: list[SourceColumn],
+        loaded: bool,
+        result: TableResult,
+    ) -> None:
+        """incremental/append: the batch merged by key, with the columns pending a fill (added
+        while the full copy had rows) read back for every key in the same commit."""
+        pending = full.pending_fill() if loaded else []
+        in_source = {c.lake_name for c in columns}
+        fill_columns = [c for c in pending if c.lower() in in_source]
+        if batch is None and not fill_columns:
+            return
+        fill = self.read_fill(spec, full, keys, cursor, columns, fill_columns) if fill_columns else None
+        if batch is None:
+            batch = self.spark.createDataFrame([], full.schema())
+        deduped = dedupe_latest(batch, keys, cursor if spec.strategy == "incremental" else None)
+        aligned = full.align(deduped).cache()
+        present = {c.lower() for c in batch.columns}
+        still_in_source = [c for c in aligned.columns if c.lower() in present]
+        try:
+            result.rowsWritten = aligned.count()
+            if not loaded:  # nothing in the full copy to merge with
+                full.append(aligned, self.m.run_id)
+            else:
+                if fill is not None:
+                    fill = fill.cache()
+                    filled = fill.count()
+                    log.info("%s: filling added columns %s for %d keys", spec.name, fill_columns, filled)
+                full.merge(
+                    aligned,
+                    keys,
+                    self.m.run_id,
+                    insert_only=spec.strategy == "append",
+                    columns=still_in_source,
+                    fill=fill,
+                    fill_columns=fill_columns,
+                )
+            if pending:  # filled (or gone from the source)
+                full.set_pending_fill([])
+        finally:
+            aligned.unpersist()
+            if fill is not None:
+                fill.unpersist()
+
+    def read_fill(
+        self,
+        spec: TableSpec,
+        full: FullCopy,
+        keys: list[str],
+        cursor: str | None,
+        columns: list[SourceColumn],
+        fill_columns: list[str],
+    ) -> Any:
+        """Every source row's keys and fill columns (one per key: the latest cursor), aligned to
+        the full copy. Read after the batch: no older than it."""
+        wanted = {*keys, *(c.lower() for c in fill_columns), *([cursor] if cursor else [])}
+        picked = [c for c in columns if c.lake_name in wanted]
+        sql = select_list(picked) + f" FROM {spec.quoted_source_name}"
+        assert self.jdbc is not None
+        predicates = partition_predicates(
+            self.jdbc,
+            spec,
+            self.m.source_schema,
+            columns,
+            None,
+            self.args.rows_per_partition,
+            self.args.max_partitions,
+        )
+        rows = dedupe_latest(self.read(sql, picked, predicates), keys, cursor)
+        return full.align(rows)
 
     def keys_and_cursor(self, spec: TableSpec, columns: list[SourceColumn]) -> tuple[list[str], str | None]:
         keys = [find_column(columns, k, "primary key", spec.source_name).lake_name for k in spec.primary_key]
@@ -407,7 +475,7 @@ class Loader:
         key = spec.key.lower()
         lower = append_lower_bound(spec, int(spec.watermark.value))
         present = self.spark.read.table(full.ident).select(*[q(k) for k in keys]).where(f"{q(key)} > {lower}")
-        return df.join(present, on=keys, how="left_anti")
+        return anti_join(df, present, keys)
 
     def recover_watermark(
         self,
@@ -441,9 +509,14 @@ class Loader:
         raise RuntimeError(f"cannot recover the watermark of {spec.name} after an applied batch")
 
 
+def select_list(columns: list[SourceColumn]) -> str:
+    return "SELECT " + ", ".join(dates.select_expr(c) for c in columns)
+
+
 def run(spark: Any, args: JobArgs) -> JobResult:
     started_at = iso_ts(datetime.now(UTC))
     spark.conf.set("spark.sql.session.timeZone", "UTC")
+    session.apply(spark)
     clock.require_utc_jvm(clock.jvm_default_zone(spark))
     manifest = load_manifest(args.manifest_uri)
     if manifest.run_id != args.run_id:

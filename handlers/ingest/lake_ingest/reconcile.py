@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from functools import reduce
 from typing import Any
 
+from . import dates
 from .canonical import check_supported, lake_key_digest, lake_row_hash, source_row_hash
 from .keyspace import HashedKeys, IntegralKeys
 from .source import Jdbc, SourceColumn
@@ -250,7 +251,10 @@ class Reconciler:
 
     def _fresh(self, conditions: list[str]) -> Any:
         """The source rows matching the conditions, kept as this reconcile's raw batch."""
-        reads = [self.jdbc.read(self.t.select_sql + (f" WHERE {c}" if c else "")) for c in conditions]
+        reads = [
+            dates.typed(self.jdbc.read(self.t.select_sql + (f" WHERE {c}" if c else "")), self.t.columns)
+            for c in conditions
+        ]
         df = reduce(lambda a, b: a.unionByName(b), reads)
         batch = write_raw(
             self.spark, add_lineage(df, datetime.now(UTC).replace(tzinfo=None), self.t.run_id), self.t.raw_batch_dir
@@ -356,7 +360,7 @@ class Reconciler:
         """Columns the source gained since the last load are added first, so they compare."""
         from pyspark.sql import types as T
 
-        probe = self.jdbc.read(self.t.select_sql + " WHERE 1 = 0")
+        probe = dates.typed(self.jdbc.read(self.t.select_sql + " WHERE 1 = 0"), self.t.columns)
         lineage = [
             T.StructField("_ingested_at", T.TimestampType(), True),
             T.StructField("_run_id", T.StringType(), True),

@@ -2,15 +2,19 @@
 
 incremental  cursor > (watermark - lookback) AND cursor <= high, where high is the source's
              UTC clock at the start of the table's read minus a safety lag (rows committed
-             late with an older cursor value are caught by the lookback). First load: every
-             row with cursor <= high or a NULL cursor. New watermark: high (never moves back),
-             a UTC instant. A DATETIME cursor is compared in the source's wall time
-             (manifest source.timeZone, see clock.py); a TIMESTAMP cursor in UTC.
+             late with an older cursor value are caught by the lookback), OR cursor IS NULL
+             (a row without a cursor value has no position: it is read, and merged by key, on
+             every run). First load: every row with cursor <= high or a NULL cursor. New
+             watermark: high (never moves back), a UTC instant. The cursor must be a DATETIME
+             or TIMESTAMP. A DATETIME cursor is compared in the source's wall time (manifest
+             source.timeZone, see clock.py); a TIMESTAMP cursor in UTC.
 append       key > watermark - lookbackKeys AND key <= max(key) read at the start (the lookback
              finds ids committed late below the watermark). New watermark: that max (never
-             moves back); none while the source has had no row.
-snapshot     the whole table; CHECKSUM TABLE first, and when it equals the stored checksum
-             nothing is read. New watermark: the checksum taken before the read.
+             moves back); none while the source has had no row. A max below the watermark
+             (TRUNCATE, a restore) fails the table: keys up to the watermark would be skipped.
+snapshot     the whole table; CHECKSUM TABLE first, and when it and the column names and types
+             equal the stored token nothing is read (a renamed column leaves the checksum as
+             it was). New watermark: "<checksum>/<column fingerprint>" taken before the read.
 """
 
 from __future__ import annotations
@@ -22,10 +26,15 @@ from itertools import pairwise
 
 from . import clock
 from .errors import TableError
+from .fingerprint import schema_fingerprint
 from .manifest import TableSpec, Watermark
 from .source import Jdbc, SourceColumn, quote_ident
 
 INTEGRAL = ("tinyint", "smallint", "mediumint", "int", "integer", "bigint")
+# Cursor types the window (a UTC instant or the source's wall time) can be compared with: a DATE
+# cursor would miss the rows of the current day after the first run, a number or text compares
+# as text or as a number, not as a time.
+TIMESTAMP_CURSOR_TYPES = ("datetime", "timestamp")
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ def plan_incremental(
 ) -> ReadPlan:
     assert spec.cursor is not None
     col = find_column(columns, spec.cursor, "cursor", spec.source_name)
+    require_timestamp_cursor(spec, col)
     cursor = quote_ident(col.name)
     high = parse_ts(jdbc.utc_now_minus(safety_lag_seconds))
     old = spec.watermark
@@ -95,8 +105,16 @@ def plan_incremental(
     if wall is not None:
         lower, upper = clock.wall_window(wall, low, new_high)
     assert lower is not None
-    where = f"{cursor} > '{sql_ts(lower)}' AND {cursor} <= '{sql_ts(upper)}'"
+    where = f"(({cursor} > '{sql_ts(lower)}' AND {cursor} <= '{sql_ts(upper)}') OR {cursor} IS NULL)"
     return ReadPlan(where, Watermark("timestamp", iso_ts(new_high)))
+
+
+def require_timestamp_cursor(spec: TableSpec, col: SourceColumn) -> None:
+    if col.data_type not in TIMESTAMP_CURSOR_TYPES:
+        raise TableError(
+            f"incremental table {spec.name}: cursor column {col.name} of source table {spec.source_name} is "
+            f"{col.column_type.upper()}; a cursor must be DATETIME or TIMESTAMP (it is compared as a point in time)"
+        )
 
 
 def plan_append(jdbc: Jdbc, spec: TableSpec, columns: list[SourceColumn]) -> ReadPlan:
@@ -113,6 +131,12 @@ def plan_append(jdbc: Jdbc, spec: TableSpec, columns: list[SourceColumn]) -> Rea
     top_int = int(top)
     if start is None:
         return ReadPlan(f"{key} <= {top_int}", Watermark("integer", str(top_int)))
+    if top_int < start:
+        raise TableError(
+            f"append table {spec.name}: the source's MAX({col.name}) is {top_int}, below the watermark {start} "
+            "(truncated or restored?); new keys up to the watermark would be skipped and the full copy keeps "
+            "rows the source no longer has: reload the table (drop its full copy) or reconcile it"
+        )
     # Re-read the last lookbackKeys keys below the watermark even when MAX did not move: an id
     # taken by a transaction that committed after a higher id was loaded shows up there.
     lower = append_lower_bound(spec, start)
@@ -124,11 +148,19 @@ def append_lower_bound(spec: TableSpec, start: int) -> int:
     return start - spec.lookback_keys
 
 
-def plan_snapshot(jdbc: Jdbc, spec: TableSpec, full_copy_exists: bool) -> ReadPlan:
-    checksum = jdbc.checksum(spec.quoted_source_name)
+def plan_snapshot(jdbc: Jdbc, spec: TableSpec, full_copy_loaded: bool, columns: list[SourceColumn]) -> ReadPlan:
+    """full_copy_loaded: the full copy has a published load (a table created by a reload that
+    failed before its publish is empty: never UNCHANGED)."""
+    token = snapshot_token(jdbc.checksum(spec.quoted_source_name), columns)
     old = spec.watermark
-    unchanged = full_copy_exists and old is not None and old.kind == "checksum" and old.value == checksum
-    return ReadPlan(None, Watermark("checksum", checksum), unchanged=unchanged)
+    unchanged = full_copy_loaded and old is not None and old.kind == "checksum" and old.value == token
+    return ReadPlan(None, Watermark("checksum", token), unchanged=unchanged)
+
+
+def snapshot_token(checksum: str, columns: list[SourceColumn]) -> str:
+    """The checksum with the columns' exact names and types: CHECKSUM TABLE hashes row data only."""
+    names = schema_fingerprint((c.name, c.column_type) for c in columns)[:16]
+    return f"{checksum}/{names}"
 
 
 def partition_column(spec: TableSpec, columns: list[SourceColumn]) -> SourceColumn | None:

@@ -10,6 +10,13 @@ table property write.wap.enabled=true) and then published with cherrypick_snapsh
 id is recorded on the commit (summary wap.id) and a run already published is never applied
 again (checked by already_applied, and refused by Iceberg itself on a duplicate publish).
 
+The publish cherry-picks the snapshot this attempt staged (the one snapshot with the run's
+wap.id that the write added), never another attempt's of the same run.
+
+Columns added to the full copy while it has data are recorded in the table property
+lake.pending-fill until a publish has filled them for every row (see merge), so a run that
+added them and failed before its publish does not leave them NULL.
+
 Publishing is guarded (pin): the job records the table's current snapshot when a table's load
 starts, before the source is read, and publishes only if the table is still at that snapshot
 and the run still holds the table's lease (checked right before the cherry-pick). So a run
@@ -20,6 +27,7 @@ the cherry-pick's commit.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -32,6 +40,8 @@ from .errors import TableMoved
 from .schema_evolution import Evolution, plan_evolution
 
 LINEAGE = ("_ingested_at", "_run_id")
+PENDING_FILL = "lake.pending-fill"
+ROW_FLAG = "_lake_full_row"  # merge source: a whole row (true) or a fill of added columns (false)
 TABLE_PROPERTIES = {
     "format-version": "2",
     "write.wap.enabled": "true",
@@ -115,13 +125,34 @@ class FullCopy:
         props = ", ".join(f"'{k}'='{v}'" for k, v in {**TABLE_PROPERTIES, **modes}.items())
         self.spark.sql(f"CREATE TABLE IF NOT EXISTS {self.ident} ({cols}) USING iceberg TBLPROPERTIES ({props})")
 
-    def evolve(self, source: T.StructType) -> Evolution:
+    def evolve(self, source: T.StructType, fill_added: bool = False) -> Evolution:
+        """fill_added: the full copy has rows, so columns added now are recorded as pending a
+        fill (before they are added: a crash in between leaves a fill that finds nothing new)."""
         evo = plan_evolution(source, self.schema())
+        if fill_added and evo.add:
+            self.set_pending_fill([*self.pending_fill(), *(f.name for f in evo.add)])
         for f in evo.add:
             self.spark.sql(f"ALTER TABLE {self.ident} ADD COLUMNS ({q(f.name)} {f.dataType.simpleString()})")
         for name, dt in evo.widen:
             self.spark.sql(f"ALTER TABLE {self.ident} ALTER COLUMN {q(name)} TYPE {dt.simpleString()}")
         return evo
+
+    def pending_fill(self) -> list[str]:
+        """Columns added to the full copy whose values for the rows it had are not filled yet."""
+        rows = self.spark.sql(f"SHOW TBLPROPERTIES {self.ident} ('{PENDING_FILL}')").collect()
+        text = str(rows[0][1]) if rows else ""
+        try:
+            names = json.loads(text)
+        except ValueError:  # "does not have property": nothing pending
+            return []
+        return [str(n) for n in names] if isinstance(names, list) else []
+
+    def set_pending_fill(self, names: list[str]) -> None:
+        if names:
+            value = json.dumps(sorted(set(names))).replace("'", "\\'")
+            self.spark.sql(f"ALTER TABLE {self.ident} SET TBLPROPERTIES ('{PENDING_FILL}'='{value}')")
+        else:
+            self.spark.sql(f"ALTER TABLE {self.ident} UNSET TBLPROPERTIES IF EXISTS ('{PENDING_FILL}')")
 
     def align(self, batch: DataFrame) -> DataFrame:
         """The batch with the full copy's columns, order and types (missing columns as NULL)."""
@@ -164,51 +195,76 @@ class FullCopy:
         ).collect()
         return dict(rows[0][0]) if rows else None
 
-    def _publish(self, run_id: str, parent: int | None) -> None:
+    def _staged_ids(self, run_id: str, parent: int | None) -> set[int]:
+        """The snapshots staged with this run's wap.id on top of parent (any attempt's)."""
         rows = self.spark.sql(
-            f"SELECT snapshot_id, parent_id FROM {self.ident}.snapshots "
-            f"WHERE summary['wap.id'] = '{run_id}' ORDER BY committed_at DESC"
+            f"SELECT snapshot_id, parent_id FROM {self.ident}.snapshots WHERE summary['wap.id'] = '{run_id}'"
         ).collect()
-        staged = [r for r in rows if (r[1] if r[1] is None else int(r[1])) == parent]
-        if not staged:
-            raise RuntimeError(f"no staged snapshot of run {run_id} on top of snapshot {parent} to publish")
+        return {int(r[0]) for r in rows if (r[1] if r[1] is None else int(r[1])) == parent}
+
+    def _publish(self, run_id: str, parent: int | None, staged: int) -> None:
         table_arg = f"{q(self.database)}.{q(self.table)}"
-        self.spark.sql(f"CALL {q(self.catalog)}.system.cherrypick_snapshot('{table_arg}', {int(staged[0][0])})")
+        self.spark.sql(f"CALL {q(self.catalog)}.system.cherrypick_snapshot('{table_arg}', {int(staged)})")
 
     def _staged(self, run_id: str, write: Any) -> None:
         # Before the write (no work for a run that cannot publish) and again before the publish.
         parent = self._check_unmoved(self._base) if self._pinned else self.current_snapshot_id()
+        before = self._staged_ids(run_id, parent)  # an earlier attempt's, never published
         self.spark.conf.set("spark.wap.id", run_id)
         try:
             write()
         finally:
             self.spark.conf.unset("spark.wap.id")
+        mine = self._staged_ids(run_id, parent) - before
+        if len(mine) != 1:
+            raise RuntimeError(
+                f"{self.ident}: expected one snapshot staged by this attempt of run {run_id} on top of snapshot "
+                f"{parent}, found {sorted(mine)}; nothing is published"
+            )
         self._check_unmoved(parent)  # right before the publish: lease still held, table unmoved
-        self._publish(run_id, parent)
+        self._publish(run_id, parent, mine.pop())
 
     def merge(
         self,
         batch: DataFrame,
         keys: list[str],
-        cursor: str | None,
         run_id: str,
         insert_only: bool,
         columns: list[str] | None = None,
+        fill: DataFrame | None = None,
+        fill_columns: list[str] | None = None,
     ) -> None:
-        """MERGE by key. columns: the full copy's columns the source still has (default: all); a
-        column gone from the source keeps its last value on update and is NULL on insert."""
+        """MERGE by key, matched null-safely (a NULL in a key column matches the row that has it).
+        batch: whole rows with the full copy's columns, one per key; for a table with a key the
+        current source row is the truth, so a batch row replaces the full copy's whatever its
+        cursor (within a batch the latest cursor was kept, see dedupe_latest). columns: the full
+        copy's columns the source still has (default: all); a column gone from the source keeps
+        its last value on update and is NULL on insert. insert_only (append): keys the full copy
+        has are not updated.
+        fill: rows with the full copy's columns whose fill_columns (added columns) are set for the
+        keys the full copy already has; rows for keys in batch are ignored (the batch row is
+        newer or as new). Batch and fill go in one commit."""
         view = f"lake_batch_{abs(hash((self.ident, run_id)))}"
-        batch.createOrReplaceTempView(view)
         cols = columns if columns is not None else batch.columns
-        on = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in keys)
+        on = " AND ".join(f"t.{q(k)} <=> s.{q(k)}" for k in keys)
+        whole, fill_only = "", ""
+        source = batch
+        if fill is not None and fill_columns:
+            only_fill = anti_join(fill, batch, keys)
+            source = batch.withColumn(ROW_FLAG, F.lit(True)).unionByName(only_fill.withColumn(ROW_FLAG, F.lit(False)))
+            whole, fill_only = f" AND s.{ROW_FLAG}", f" AND NOT s.{ROW_FLAG}"
+        source.createOrReplaceTempView(view)
         clauses = []
         if not insert_only:
-            newer = f" AND (t.{q(cursor)} IS NULL OR s.{q(cursor)} >= t.{q(cursor)})" if cursor else ""
             sets = ", ".join(f"t.{q(c)} = s.{q(c)}" for c in cols)
-            clauses.append(f"WHEN MATCHED{newer} THEN UPDATE SET {sets}")
+            clauses.append(f"WHEN MATCHED{whole} THEN UPDATE SET {sets}")
+        if fill_only:
+            assert fill_columns is not None
+            fill_sets = ", ".join(f"t.{q(c)} = s.{q(c)}" for c in fill_columns)
+            clauses.append(f"WHEN MATCHED{fill_only} THEN UPDATE SET {fill_sets}")
         names = ", ".join(q(c) for c in cols)
         values = ", ".join(f"s.{q(c)}" for c in cols)
-        clauses.append(f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})")
+        clauses.append(f"WHEN NOT MATCHED{whole} THEN INSERT ({names}) VALUES ({values})")
         sql = f"MERGE INTO {self.ident} t USING {view} s ON {on} " + " ".join(clauses)
         try:
             self._staged(run_id, lambda: self.spark.sql(sql))
@@ -240,3 +296,10 @@ def dedupe_latest(batch: DataFrame, keys: list[str], cursor: str | None) -> Data
     order = [F.col(q(cursor)).desc_nulls_last()] if cursor else [F.lit(1)]
     w = Window.partitionBy(*[F.col(q(k)) for k in keys]).orderBy(*order)
     return batch.withColumn("_rn", F.row_number().over(w)).where("_rn = 1").drop("_rn")
+
+
+def anti_join(rows: DataFrame, other: DataFrame, keys: list[str]) -> DataFrame:
+    """rows whose key other does not have, compared null-safely (a NULL matches a NULL)."""
+    renamed = other.select(*[F.col(q(k)).alias(f"_lake_key_{i}") for i, k in enumerate(keys)])
+    cond = [F.col(q(k)).eqNullSafe(F.col(f"_lake_key_{i}")) for i, k in enumerate(keys)]
+    return rows.join(renamed, on=cond, how="left_anti")
