@@ -389,6 +389,8 @@ describe("coordinator reconciles (moto)", function () {
     const verified = (await coordinator.handle(jobStateEvent(JOBS.daily, verify.jobRunId, "SUCCEEDED"))) as Finalized;
     assert.equal(verified.outcome, "finalized");
     assert.deepEqual(coordinator.alerts, [], "a verify repairs nothing, so it raises no repair alert");
+    assert.equal(finalizeMetrics(coordinator)["ReconcileRepairedRows"], 0);
+    assert.equal(finalizeMetrics(coordinator)["ReconcileTables"], 1);
     assert.equal(verified.reconciled[0]?.mode, "verify");
   });
 

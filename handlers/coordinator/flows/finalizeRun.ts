@@ -2,9 +2,9 @@
  * A job run ended: return the leases the run still holds, queue crawls for tables whose schema
  * the catalog has not seen (tagging their PII columns), serve the crawl queue, publish metrics
  * and an alert naming every failed table and every reconcile that repaired more rows than the
- * table tolerates. Crawl serving never stops a finalize (its problems are
- * reported and alerted); any other error gives the claim back before it is rethrown, so that the
- * retry of the event finalizes the run instead of finding it FINALIZING.
+ * table tolerates. Crawl serving never stops a finalize (its problems are reported and alerted);
+ * any other error gives the claim back before it is rethrown, so that the retry of the event
+ * finalizes the run instead of finding it FINALIZING.
  */
 import { buildAlert } from "../core/alert";
 import { crawlRequests } from "../core/crawl";
@@ -206,7 +206,8 @@ function publishMetrics(
       { name: "RunLagSeconds", value: lagSeconds, unit: "Seconds" },
       { name: "JobRunsFailed", value: state === "SUCCEEDED" ? 0 : 1, unit: "Count" },
       { name: "ReconcileTables", value: reconciled.length, unit: "Count" },
-      { name: "ReconcileRepairedRows", value: reconciled.reduce((n, o) => n + o.repaired, 0), unit: "Count" },
+      // A verify repairs nothing, whatever differences it counted.
+      { name: "ReconcileRepairedRows", value: reconciled.reduce((n, o) => n + (o.mode === "verify" ? 0 : o.repaired), 0), unit: "Count" },
     ],
     now,
     { runId: run.runId, jobState: state },
