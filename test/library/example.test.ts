@@ -111,6 +111,10 @@ describe("the library installed from npm pack output (examples/small-lake)", fun
     assert.ok(jobPackage.includes("job.py") && !jobPackage.includes("__pycache__"));
   });
 
+  it("type-checks the example against the packed declarations (exports resolved as Node 16+ does)", () => {
+    run(join(REPO_ROOT, "node_modules", ".bin", "tsc"), ["-p", join(app, "tsconfig.json")], app);
+  });
+
   it("synthesizes the example's small lake from its own tables.yaml", () => {
     const types = (type: string): string[] => ofType(resources, type).map((r) => r.name);
     assert.equal(ofType(resources, "aws:s3/bucket:Bucket").length, 4, "raw, warehouse, scripts, athena buckets");
