@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import type * as Components from "../../components";
@@ -151,6 +151,11 @@ describe("the library installed from npm pack output (examples/small-lake)", fun
       [join(app, "jars", "mariadb-java-client.jar")],
       "the driver jar is the program's own",
     );
+  });
+
+  it("is the code the README shows under 'Using the components in another program'", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    assert.ok(readme.includes(readFileSync(join(EXAMPLE, "index.ts"), "utf8")), "README.md shows examples/small-lake/index.ts verbatim");
   });
 
   it("bundles the coordinator from the packed copy's handler sources", () => {
