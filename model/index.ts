@@ -9,3 +9,4 @@ export * from "./cron";
 export * from "./engines";
 export * from "./identifiers";
 export * from "./naming";
+export * from "./classification";
