@@ -8,6 +8,8 @@
  * - in an LF-tag expression, keys combine with AND and the values of one key with OR; a resource
  *   without the key does not match (same page, and "Creating LF-Tag expressions",
  *   https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-creating-tag-expressions.html);
+ * - a principal granted on a resource both by LF-TBAC and by the named-resource method holds the
+ *   union of both (lf-tag-considerations.html);
  * - a grant on TABLE resources by expression gives its permissions on every column whose
  *   effective tags match it, so a principal may see some columns of a table and not others.
  * Pure: no AWS. cli/access/readState.ts reads the state; cli/access/audit.ts judges it.
