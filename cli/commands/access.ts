@@ -28,6 +28,8 @@ function renderText(report: LakeAccessReport, io: Io): void {
   }
   for (const v of report.violations) io.out(`VIOLATION ${v.kind}: ${v.message}`);
   for (const key of report.missingTagKeys) io.out(`warning: LF-tag ${key} is not defined in Lake Formation`);
+  if (report.otherPrincipals.length > 0)
+    io.out(`not judged (service roles or other principals; review): ${report.otherPrincipals.join(", ")}`);
   io.out(
     `${report.roles} roles, ${report.tables} tables, ${report.columns} columns audited; ` +
       `PII columns visible to uncleared roles: ${report.piiVisibleToUncleared}; ${report.violations.length} violation(s)`,

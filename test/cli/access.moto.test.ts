@@ -119,6 +119,9 @@ describe("lake access against moto (grants synthesized by the program, tags by t
     assert.equal(report.piiVisibleToUncleared, 0);
     assert.deepEqual(report.missingTagKeys, []);
     assert.equal(report.tables, 3);
+    // The service roles' grants (job, crawler, coordinator) are listed for review, the roles' are judged.
+    assert.ok(report.otherPrincipals.length >= 3, report.otherPrincipals.join(", "));
+    assert.ok(!report.otherPrincipals.some((p) => Object.values(principals).includes(p)));
     const cell = (role: string, database: string, table: string) =>
       report.matrix.find((c) => c.role === role && c.database === database && c.table === table);
     const customer = model.tables.find((t) => t.name === "customer");
