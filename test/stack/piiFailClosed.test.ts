@@ -7,6 +7,7 @@
  * the tag, and DESCRIBE, ALTER, DROP, INSERT, SELECT, DELETE with the grant option on the tables.
  */
 import assert from "node:assert/strict";
+import { loadConfig } from "../../handlers/coordinator/config";
 import { loadTablesYaml } from "../../model";
 import { runLakeProgram } from "../../stacks/program";
 import { stackFileConfig, withConfig } from "../fixtures/stackConfig";
@@ -51,6 +52,18 @@ describe("PII fails closed (Pulumi mocks)", function () {
         assert.deepEqual(lfTags.find((x) => x.key === `${prefix}pii`)?.value, "true", t.name);
         assert.ok(!lfTags.some((x) => x.value === "false"), `${t.name}: no database says pii=false`);
       }
+    }
+  });
+
+  it("tells the coordinator its tag key: PII_TAG_KEY is the prefixed key the tags and grants use", () => {
+    for (const [resources, key] of [
+      [example, "pii"],
+      [prefixed, "acme_pii"],
+    ] as const) {
+      const [fn] = ofType(resources, "aws:lambda/function:Function").map((r) => r.inputs);
+      const env = (fn.environment as Dict).variables as Record<string, string>;
+      assert.equal(env.PII_TAG_KEY, key);
+      assert.equal(loadConfig({ ...env, TABLES_FILE: "tables.yaml" }, process.cwd()).piiTagKey, key);
     }
   });
 
