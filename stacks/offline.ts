@@ -73,7 +73,13 @@ export interface StackRun<T> {
  * Sets config (as `pulumi config set` would), runs `program` under mocks, and waits until every
  * registration has been answered.
  */
-export async function runWithMocks<T>(config: Record<string, unknown>, program: () => T, stack = "dev"): Promise<StackRun<T>> {
+export async function runWithMocks<T>(
+  config: Record<string, unknown>,
+  program: () => T,
+  stack = "dev",
+  /** Adjusts a mocked resource's state (e.g. ARNs shaped exactly like AWS's for a policy evaluator). */
+  adjustState: (args: pulumi.runtime.MockResourceArgs, state: Record<string, unknown>) => Record<string, unknown> = (_args, state) => state,
+): Promise<StackRun<T>> {
   const resources: RecordedResource[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -87,7 +93,7 @@ export async function runWithMocks<T>(config: Record<string, unknown>, program: 
           secretInputs,
           dependencies: [],
         });
-        return { id: `${args.name}-id`, state: mockState(args) };
+        return { id: `${args.name}-id`, state: adjustState(args, mockState(args)) };
       },
       call(args) {
         switch (args.token) {
