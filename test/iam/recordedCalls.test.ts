@@ -1,75 +1,88 @@
 /**
- * IAM proven against the calls the system really makes: a real coordinator run (and the ingest
- * job's calls for it) against moto, every request recorded by moto's recorder in one window per
- * actor, mapped to its IAM action and resource, and evaluated by @cloud-copilot/iam-simulate
- * against the policies the Pulumi program synthesizes (under Pulumi mocks: the only mock here)
- * for the role that makes the call in AWS, with the bucket and key policies as resource policies.
+ * IAM proven against the calls the system really makes: a real coordinator run and the real ingest
+ * job for it (local Spark, boto3 pointed at moto) against moto, every request recorded by moto's
+ * recorder in one window per actor, mapped to its IAM action and resource, and evaluated by
+ * @cloud-copilot/iam-simulate against the policies the Pulumi program synthesizes (under Pulumi
+ * mocks: the only mock here) for the role that makes the call in AWS, with the bucket and key
+ * policies as resource policies.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import * as path from "node:path";
-import { evaluateRequests, type RoleEvaluation } from "./support/evaluate";
-import { recordLakeRun } from "./support/lakeRun";
+import { decide, type RoleEvaluation } from "./support/evaluate";
+import { startRecordingMoto, type MotoServer } from "./support/motoServer";
+import { recordAndEvaluate, type Evaluated } from "./support/recordAndEvaluate";
 import { denials, reportLines } from "./support/report";
-import { synthesizeLake, type SynthesizedLake } from "./support/synthesized";
+import { roleByArn } from "./support/synthesized";
 
-const root = path.resolve(__dirname, "../..");
 const MOTO_PORT = process.env["MOTO_PORT"] ?? "5706";
 
 describe("IAM: every recorded AWS call is allowed to the role that makes it", function () {
-  this.timeout(600_000);
-  let motoUrl: string;
-  let startedHere = false;
-  let lake: SynthesizedLake;
-  let evaluations: RoleEvaluation[];
+  this.timeout(900_000);
+  let moto: MotoServer;
+  let run: Evaluated;
 
   before(async function () {
-    const env = { ...process.env, MOTO_PORT, MOTO_RECORDER_FILEPATH: path.join(root, ".cache", `moto-recording-${MOTO_PORT}.jsonl`) };
-    const expected = execFileSync(path.join(root, "scripts/moto-server.sh"), ["url"], { env, encoding: "utf8" }).trim();
-    startedHere = !(await fetch(`${expected}/moto-api/`).then(
-      (r) => r.ok,
-      () => false,
-    ));
-    motoUrl = execFileSync(path.join(root, "scripts/moto-server.sh"), ["start"], { env, encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .pop() as string;
-    await fetch(`${motoUrl}/moto-api/reset`, { method: "POST" });
-    lake = await synthesizeLake("dev");
-    const recordings = await recordLakeRun(lake, motoUrl);
-    evaluations = [];
-    for (const r of recordings) {
-      const role = lake.roles.find((x) => x.arn === r.roleArn);
-      if (!role) throw new Error(`${r.actor}: no synthesized role ${r.roleArn}`);
-      evaluations.push(await evaluateRequests(lake, r.actor, role, r.requests, r.extraCalls));
-    }
-    console.log(reportLines(evaluations).join("\n"));
+    moto = await startRecordingMoto(MOTO_PORT);
+    run = await recordAndEvaluate(moto.url);
+    console.log(reportLines(run.evaluations).join("\n"));
   });
 
-  after(() => {
-    if (startedHere) execFileSync(path.join(root, "scripts/moto-server.sh"), ["stop"], { env: { ...process.env, MOTO_PORT } });
-  });
+  after(() => moto?.stop());
 
-  it("records calls of the coordinator and the ingest job, each attributed to its synthesized role", () => {
-    const actors = evaluations.map((e) => e.actor);
-    assert.deepEqual(actors, ["coordinator", "ingest job"]);
-    const coordinator = evaluations[0] as RoleEvaluation;
-    const calls = new Set(coordinator.checks.map((c) => c.action));
+  const actor = (name: string): RoleEvaluation => {
+    const e = run.evaluations.find((x) => x.actor === name);
+    if (!e) throw new Error(`no recording of ${name}`);
+    return e;
+  };
+
+  it("records a real run: the coordinator starts and finalizes it, the ingest job succeeds in between", () => {
+    assert.deepEqual(
+      run.evaluations.map((e) => e.actor),
+      ["coordinator", "ingest job"],
+    );
+    assert.equal(run.jobExitCode, 0, `the job failed; see ${run.jobLog}`);
+    const coordinator = new Set(actor("coordinator").checks.map((c) => c.action));
     for (const action of ["dynamodb:UpdateItem", "s3:PutObject", "glue:StartJobRun", "glue:StartCrawler"])
-      assert.ok(calls.has(action), `coordinator made ${action}`);
-    const job = evaluations[1] as RoleEvaluation;
+      assert.ok(coordinator.has(action), `coordinator made ${action}`);
+    const job = actor("ingest job").checks;
     assert.ok(
-      job.checks.some((c) => c.action === "s3:GetObject"),
+      job.some((c) => c.action === "s3:GetObject" && c.resource.includes("/manifests/")),
       "the job read its manifest",
     );
     assert.ok(
-      job.checks.some((c) => c.action === "dynamodb:UpdateItem"),
+      job.some((c) => c.action === "s3:PutObject" && c.resource.includes("/results/")),
+      "the job wrote its result under results/",
+    );
+    assert.ok(
+      job.some((c) => c.action === "dynamodb:UpdateItem"),
       "the job committed table state",
     );
   });
 
+  it("attributes each actor to the role the program gives it (Lambda role, Glue job role)", () => {
+    assert.equal(actor("coordinator").role.arn, run.lake.coordinator.roleArn);
+    assert.ok(run.lake.jobs.every((j) => j.roleArn === actor("ingest job").role.arn));
+  });
+
   it("allows every recorded call (identity policies + bucket and key policies)", () => {
-    const denied = evaluations.flatMap(denials);
+    const denied = run.evaluations.flatMap(denials);
     assert.deepEqual(denied, [], `denied:\n${denied.join("\n")}`);
+  });
+
+  it("the evaluator can deny: an action outside the role, and the TLS-only bucket policy over plain HTTP", async () => {
+    const lake = run.lake;
+    const coordinatorRole = roleByArn(lake, lake.coordinator.roleArn);
+    const bucket = lake.coordinator.environment["MANIFEST_BUCKET"] as string;
+    const manifest = `arn:aws:s3:::${bucket}/manifests/daily/x.json`;
+    const tls = { "aws:SecureTransport": "true" };
+    assert.equal(
+      (await decide(lake, coordinatorRole, { action: "s3:DeleteObject", resource: manifest, context: tls })).decision,
+      "ImplicitlyDenied",
+    );
+    assert.equal((await decide(lake, coordinatorRole, { action: "s3:PutObject", resource: manifest, context: tls })).decision, "Allowed");
+    assert.equal(
+      (await decide(lake, coordinatorRole, { action: "s3:PutObject", resource: manifest, context: { "aws:SecureTransport": "false" } }))
+        .decision,
+      "ExplicitlyDenied",
+    );
   });
 });

@@ -68,10 +68,6 @@ export interface LakeRunRecording {
   readonly jobExitCode: number;
 }
 
-export async function recordLakeRun(lake: SynthesizedLake, motoUrl: string): Promise<ActorRecording[]> {
-  return (await recordLakeRunDetailed(lake, motoUrl)).recordings;
-}
-
 export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: string): Promise<LakeRunRecording> {
   const dir = mkdtempSync(path.join(tmpdir(), "iam-rec-"));
   const e = lake.coordinator.environment;
