@@ -13,7 +13,8 @@ import { recordAndEvaluate, type Evaluated } from "./support/recordAndEvaluate";
 import { denials, reportLines } from "./support/report";
 import { roleByArn } from "./support/synthesized";
 
-const MOTO_PORT = process.env["MOTO_PORT"] ?? "5706";
+// Its own moto (the recorder is server-wide): IAM_MOTO_PORT, else MOTO_PORT, else 5059 (clear of 5055-5058).
+const MOTO_PORT = process.env["IAM_MOTO_PORT"] ?? process.env["MOTO_PORT"] ?? "5059";
 
 describe("IAM: every recorded AWS call is allowed to the role that makes it", function () {
   this.timeout(900_000);
@@ -23,7 +24,7 @@ describe("IAM: every recorded AWS call is allowed to the role that makes it", fu
   before(async function () {
     moto = await startRecordingMoto(MOTO_PORT);
     run = await recordAndEvaluate(moto.url);
-    console.log(reportLines(run.evaluations).join("\n"));
+    console.log(reportLines(run.evaluations, run.lake).join("\n"));
   });
 
   after(() => moto?.stop());
@@ -34,14 +35,22 @@ describe("IAM: every recorded AWS call is allowed to the role that makes it", fu
     return e;
   };
 
-  it("records a real run: the coordinator starts and finalizes it, the ingest job succeeds in between", () => {
+  it("records real runs: the coordinator starts and finalizes two runs (crawls, PII tags, an alert), the ingest job succeeds in the first", () => {
     assert.deepEqual(
       run.evaluations.map((e) => e.actor),
       ["coordinator", "ingest job"],
     );
     assert.equal(run.jobExitCode, 0, `the job failed; see ${run.jobLog}`);
     const coordinator = new Set(actor("coordinator").checks.map((c) => c.action));
-    for (const action of ["dynamodb:UpdateItem", "s3:PutObject", "glue:StartJobRun", "glue:StartCrawler"])
+    for (const action of [
+      "dynamodb:UpdateItem",
+      "s3:PutObject",
+      "glue:StartJobRun",
+      "glue:StartCrawler",
+      "glue:UpdateCrawler",
+      "lakeformation:AddLFTagsToResource",
+      "sns:Publish",
+    ])
       assert.ok(coordinator.has(action), `coordinator made ${action}`);
     const job = actor("ingest job").checks;
     assert.ok(

@@ -1,18 +1,20 @@
 /**
- * One recorded run of the lake: the coordinator's 15-minute run, with the real ingest job
+ * Two recorded 15-minute runs of the lake. The first with the real ingest job
  * (handlers/ingest/ingest_job.py, unchanged, under local Spark with boto3 pointed at moto) run
  * between its start and its finalize against a scratch MariaDB database created from
  * demo/source/schema.sql. As in the demo, the manifest's two lake roots are rewritten to local
  * folders (local Spark has no S3; demo/manifestStore.ts); the manifest itself, the result file and
  * the state table are moto's, so the job's AWS calls are the ones it makes in Glue, apart from
- * the source credentials (local --jdbc_url instead of GetConnection + GetSecretValue).
+ * the source credentials (local --jdbc_url instead of GetConnection + GetSecretValue). Its finalize
+ * queues crawls of the new tables and tags their PII columns; the crawls then end. In the second
+ * run the job dies before touching anything: finalize gives the leases back and alerts by SNS.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { LocalLakeManifestStore } from "../../../demo/manifestStore";
-import { recordCoordinatorRun, type ActorRecording } from "./recordedLake";
+import { recordCoordinatorRuns, type ActorRecording, type RunPlan } from "./recordedLake";
 import { recordWindow } from "./recorder";
 import type { SynthesizedLake } from "./synthesized";
 
@@ -20,6 +22,7 @@ const REPO = path.resolve(__dirname, "../../..");
 const TIER = "every_15_min";
 /** A workday inside the 15-minute tier's business hours (Europe/Berlin). */
 const SCHEDULED_AT = "2024-05-07T08:00:00Z";
+const NEXT_RUN_AT = "2024-05-07T08:15:00Z";
 
 function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): string {
   return execFileSync(cmd, args, {
@@ -97,47 +100,53 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
       ],
       { ...process.env, PYTHONPATH: path.join(REPO, "handlers/ingest") },
     );
-    const run = await recordCoordinatorRun(lake, motoUrl, {
-      tier: TIER,
-      scheduledAt: SCHEDULED_AT,
-      manifests: (inner) => new LocalLakeManifestStore(inner, map),
-      runJob: async ({ started, jobName }) => {
-        const glueJob = lake.jobs.find((j) => j.name === jobName);
-        if (!glueJob) throw new Error(`no synthesized Glue job ${jobName}`);
-        // Glue passes the job's default arguments (Glue-only ones aside) and the run's.
-        const args: Record<string, string> = {};
-        for (const [k, v] of Object.entries(glueJob.defaultArguments))
-          if (["--tier", "--state_table", "--connection_name"].includes(k)) args[k] = v;
-        Object.assign(args, { "--run_id": started.runId, "--manifest_uri": started.manifestUri, "--jdbc_url": source.jdbcUrl });
-        const window = await recordWindow(motoUrl, () =>
-          runSpark(
-            [
-              "--master",
-              "local[2]",
-              "--properties-file",
-              props,
-              path.join(REPO, "handlers/ingest/ingest_job.py"),
-              ...Object.entries(args).flat(),
-            ],
-            {
-              ...process.env,
-              AWS_ENDPOINT_URL_DYNAMODB: motoUrl,
-              AWS_ENDPOINT_URL_S3: motoUrl,
-              AWS_ENDPOINT_URL: motoUrl,
-              AWS_ACCESS_KEY_ID: "testing",
-              AWS_SECRET_ACCESS_KEY: "testing",
-              AWS_DEFAULT_REGION: lake.region,
-              LAKE_SOURCE_USER: process.env["LAKE_SOURCE_USER"] ?? "lake_ingest",
-              LAKE_SOURCE_PASSWORD: process.env["LAKE_SOURCE_PASSWORD"] ?? "lake_ingest_local",
-            },
-            jobLog,
-          ),
-        );
-        jobExitCode = window.result;
-        job = { actor: "ingest job", roleArn: glueJob.roleArn, requests: window.requests, extraCalls: [] };
-        return { state: jobExitCode === 0 ? "SUCCEEDED" : "FAILED", message: jobExitCode === 0 ? "" : `exit ${jobExitCode}` };
-      },
-    });
+    const runJob: RunPlan["runJob"] = async ({ started, jobName }) => {
+      const glueJob = lake.jobs.find((j) => j.name === jobName);
+      if (!glueJob) throw new Error(`no synthesized Glue job ${jobName}`);
+      // Glue passes the job's default arguments (Glue-only ones aside) and the run's.
+      const args: Record<string, string> = {};
+      for (const [k, v] of Object.entries(glueJob.defaultArguments))
+        if (["--tier", "--state_table", "--connection_name"].includes(k)) args[k] = v;
+      Object.assign(args, { "--run_id": started.runId, "--manifest_uri": started.manifestUri, "--jdbc_url": source.jdbcUrl });
+      const window = await recordWindow(motoUrl, () =>
+        runSpark(
+          [
+            "--master",
+            "local[2]",
+            "--properties-file",
+            props,
+            path.join(REPO, "handlers/ingest/ingest_job.py"),
+            ...Object.entries(args).flat(),
+          ],
+          {
+            ...process.env,
+            AWS_ENDPOINT_URL_DYNAMODB: motoUrl,
+            AWS_ENDPOINT_URL_S3: motoUrl,
+            AWS_ENDPOINT_URL: motoUrl,
+            AWS_ACCESS_KEY_ID: "testing",
+            AWS_SECRET_ACCESS_KEY: "testing",
+            AWS_DEFAULT_REGION: lake.region,
+            LAKE_SOURCE_USER: process.env["LAKE_SOURCE_USER"] ?? "lake_ingest",
+            LAKE_SOURCE_PASSWORD: process.env["LAKE_SOURCE_PASSWORD"] ?? "lake_ingest_local",
+          },
+          jobLog,
+        ),
+      );
+      jobExitCode = window.result;
+      job = { actor: "ingest job", roleArn: glueJob.roleArn, requests: window.requests, extraCalls: [] };
+      return { state: jobExitCode === 0 ? "SUCCEEDED" : "FAILED", message: jobExitCode === 0 ? "" : `exit ${jobExitCode}` };
+    };
+    const run = await recordCoordinatorRuns(
+      lake,
+      motoUrl,
+      [
+        // The job loads every table; finalize queues crawls of the new tables, tags PII, and the crawls end.
+        { tier: TIER, scheduledAt: SCHEDULED_AT, runJob, crawlsSucceed: true },
+        // The next run's job dies before touching anything (Glue reports FAILED): leases back, alert.
+        { tier: TIER, scheduledAt: NEXT_RUN_AT, runJob: async () => ({ state: "FAILED", message: "Executor lost (recorded test)" }) },
+      ],
+      (inner) => new LocalLakeManifestStore(inner, map),
+    );
     if (!job) throw new Error("the ingest job did not run");
     return { recordings: [run.coordinator, job], jobLog, jobExitCode };
   } finally {

@@ -20,7 +20,7 @@ import type { FinalizeReport } from "../../../handlers/coordinator/flows/finaliz
 import type { StartRunReport } from "../../../handlers/coordinator/flows/startRun";
 import { memoryLog } from "../../../handlers/coordinator/log";
 import type { ManifestStore } from "../../../handlers/coordinator/ports";
-import { FakeClock, jobStateEvent, scheduleEvent } from "../../coordinator/support/lake";
+import { crawlerStateEvent, FakeClock, jobStateEvent, scheduleEvent } from "../../coordinator/support/lake";
 import { mockUpdateCrawler } from "../../coordinator/support/glueMock";
 import { recordWindow, type RecordedRequest } from "./recorder";
 import type { AuthorizationCheck } from "./requestActions";
@@ -95,54 +95,78 @@ export interface CoordinatorRun {
   readonly jobName: string;
 }
 
-/**
- * The recorded coordinator run. `runJob` plays the job between start and finalize (its own
- * window); it returns the job's recording and the end state the Glue event reports.
- */
-export async function recordCoordinatorRun(
+export interface RunPlan {
+  readonly tier: string;
+  readonly scheduledAt: string;
+  /** Plays the job between start and finalize; returns the end state the Glue event reports. */
+  readonly runJob: (run: CoordinatorRun) => Promise<{ state: "SUCCEEDED" | "FAILED"; message: string }>;
+  /** Deliver "Glue Crawler State Change: Succeeded" for every crawler the finalize started. */
+  readonly crawlsSucceed?: boolean;
+}
+
+export interface RunOutcome {
+  readonly start: StartRunReport;
+  readonly finalize: FinalizeReport;
+}
+
+/** The recorded coordinator runs, one after the other, in one lake; every window is the coordinator's. */
+export async function recordCoordinatorRuns(
   lake: SynthesizedLake,
   motoUrl: string,
-  options: {
-    readonly tier: string;
-    readonly scheduledAt: string;
-    readonly manifests?: (inner: ManifestStore) => ManifestStore;
-    readonly runJob: (run: CoordinatorRun) => Promise<{ state: "SUCCEEDED" | "FAILED"; message: string }>;
-  },
-): Promise<{ coordinator: ActorRecording; finalize: FinalizeReport; start: StartRunReport }> {
+  plans: readonly RunPlan[],
+  manifests?: (inner: ManifestStore) => ManifestStore,
+): Promise<{ coordinator: ActorRecording; outcomes: RunOutcome[] }> {
   const clients = createClients({ endpoint: motoUrl, region: lake.region });
   await createSynthesizedLake(lake, clients);
   const updates = mockUpdateCrawler(clients.glue);
   try {
-    const clock = new FakeClock(new Date(options.scheduledAt));
+    const clock = new FakeClock(new Date(plans[0]?.scheduledAt ?? Date.now()));
     const base = createCoordinator({ env: env(lake, motoUrl), bundleDir: REPO, clients, log: memoryLog(), clock });
-    const coordinator = options.manifests
+    const coordinator = manifests
       ? createCoordinator({
           env: env(lake, motoUrl),
           bundleDir: REPO,
           clients,
           log: memoryLog(),
           clock,
-          overrides: { manifests: options.manifests(base.ports.manifests) },
+          overrides: { manifests: manifests(base.ports.manifests) },
         })
       : base;
-    const startWindow = await recordWindow(motoUrl, () => coordinator.handle(scheduleEvent(options.tier, options.scheduledAt)));
-    const start = startWindow.result as StartRunReport;
-    if (start.outcome !== "started") throw new Error(`the coordinator did not start a run: ${JSON.stringify(start)}`);
-    const jobName = JSON.parse(need(lake.coordinator.environment, "TIER_JOBS"))[options.tier] as string;
-    const end = await options.runJob({ coordinator, started: start, jobName });
-    clock.advance(600);
-    const finalizeWindow = await recordWindow(motoUrl, () =>
-      coordinator.handle(jobStateEvent(jobName, start.jobRunId, end.state, end.message)),
-    );
-    const finalize = finalizeWindow.result as FinalizeReport;
+    const requests: RecordedRequest[] = [];
+    const outcomes: RunOutcome[] = [];
+    const tierJobs = JSON.parse(need(lake.coordinator.environment, "TIER_JOBS")) as Record<string, string>;
+    for (const plan of plans) {
+      clock.current = new Date(plan.scheduledAt);
+      const startWindow = await recordWindow(motoUrl, () => coordinator.handle(scheduleEvent(plan.tier, plan.scheduledAt)));
+      requests.push(...startWindow.requests);
+      const start = startWindow.result as StartRunReport;
+      if (start.outcome !== "started") throw new Error(`the coordinator did not start a run: ${JSON.stringify(start)}`);
+      const jobName = tierJobs[plan.tier];
+      if (!jobName) throw new Error(`TIER_JOBS has no job for tier ${plan.tier}`);
+      const end = await plan.runJob({ coordinator, started: start, jobName });
+      clock.advance(600);
+      const finalizeWindow = await recordWindow(motoUrl, () =>
+        coordinator.handle(jobStateEvent(jobName, start.jobRunId, end.state, end.message)),
+      );
+      requests.push(...finalizeWindow.requests);
+      const finalize = finalizeWindow.result as FinalizeReport;
+      if (finalize.outcome !== "finalized") throw new Error(`the coordinator did not finalize the run: ${JSON.stringify(finalize)}`);
+      if (plan.crawlsSucceed) {
+        for (const { crawler } of finalize.crawl.started) {
+          clock.advance(60);
+          const crawlWindow = await recordWindow(motoUrl, () => coordinator.handle(crawlerStateEvent(crawler, "Succeeded")));
+          requests.push(...crawlWindow.requests);
+        }
+      }
+      outcomes.push({ start, finalize });
+    }
     const crawlerArn = (name: string): string => `arn:aws:glue:${lake.region}:${lake.accountId}:crawler/${name}`;
     return {
-      start,
-      finalize,
+      outcomes,
       coordinator: {
         actor: "coordinator",
         roleArn: lake.coordinator.roleArn,
-        requests: [...startWindow.requests, ...finalizeWindow.requests],
+        requests,
         extraCalls: updates.calls().map((u) => ({
           call: "glue UpdateCrawler (answered at the SDK: moto has none)",
           checks: [{ action: "glue:UpdateCrawler", resource: crawlerArn(u.Name ?? "?"), context: { "aws:SecureTransport": "true" } }],

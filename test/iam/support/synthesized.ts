@@ -66,6 +66,8 @@ export function awsShapedState(args: pulumi.runtime.MockResourceArgs, state: Rec
       return { ...state, arn: `arn:aws:lambda:${at}:function:${name}` };
     case "aws:cloudwatch/logGroup:LogGroup":
       return { ...state, arn: `arn:aws:logs:${at}:log-group:${name}` };
+    case "aws:iam/policy:Policy":
+      return { ...state, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${name}` };
     case "aws:sns/topic:Topic":
       return { ...state, arn: `arn:aws:sns:${at}:${name}` };
     default:
