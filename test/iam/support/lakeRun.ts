@@ -4,8 +4,9 @@
  * between its start and its finalize against a scratch MariaDB database created from
  * demo/source/schema.sql. As in the demo, the manifest's two lake roots are rewritten to local
  * folders (local Spark has no S3; demo/manifestStore.ts); the manifest itself, the result file and
- * the state table are moto's, so the job's AWS calls are the ones it makes in Glue, apart from
- * the source credentials (local --jdbc_url instead of GetConnection + GetSecretValue). Its finalize
+ * the state table are moto's, and the job finds its source as in Glue: the tier job's
+ * --connection_name, the Glue connection of that name (its JDBC URL pointed at the scratch
+ * database here) and the Secrets Manager secret it names (holding the local user). Its finalize
  * queues crawls of the new tables and tags their PII columns; the crawls then end. In the second
  * run the job dies before touching anything: finalize gives the leases back and alerts by SNS.
  */
@@ -47,6 +48,43 @@ function scratchSource(): { database: string; jdbcUrl: string; drop(): void } {
   };
 }
 
+/**
+ * The program's Glue connection and its secret, in moto, standing for the source: same names and
+ * SECRET_ID as synthesized, the JDBC URL of the scratch database, the local MariaDB user (its
+ * development credentials from scripts/mariadb.sh, not a secret) in the secret.
+ */
+function createSourceConnection(lake: SynthesizedLake, motoUrl: string, jdbcUrl: string): void {
+  const connection = lake.connections[0];
+  if (!connection || lake.connections.length !== 1)
+    throw new Error(`expected the lake's one Glue connection, found ${lake.connections.length}`);
+  const secretId = connection.properties["SECRET_ID"];
+  if (!secretId) throw new Error(`the Glue connection ${connection.name} has no SECRET_ID`);
+  const script = [
+    "import boto3, json, sys",
+    "name, secret_id, url, user, password, region, endpoint = sys.argv[1:8]",
+    "sm = boto3.client('secretsmanager', region_name=region, endpoint_url=endpoint)",
+    "sm.create_secret(Name=secret_id, SecretString=json.dumps({'username': user, 'password': password}))",
+    "glue = boto3.client('glue', region_name=region, endpoint_url=endpoint)",
+    "props = {'JDBC_CONNECTION_URL': url, 'SECRET_ID': secret_id}",
+    "glue.create_connection(ConnectionInput={'Name': name, 'ConnectionType': 'JDBC', 'ConnectionProperties': props})",
+  ].join("\n");
+  sh(
+    path.join(REPO, ".venv/bin/python"),
+    [
+      "-c",
+      script,
+      connection.name,
+      secretId,
+      jdbcUrl,
+      process.env["LAKE_SOURCE_USER"] ?? "lake_ingest",
+      process.env["LAKE_SOURCE_PASSWORD"] ?? "lake_ingest_local",
+      lake.region,
+      motoUrl,
+    ],
+    { ...process.env, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" },
+  );
+}
+
 function runSpark(argv: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<number> {
   const python = path.join(REPO, ".venv/bin/python");
   return new Promise((resolve) => {
@@ -62,6 +100,13 @@ function runSpark(argv: string[], env: NodeJS.ProcessEnv, logFile: string): Prom
       resolve(code ?? 1);
     });
   });
+}
+
+/** The job must find its source through Glue, not through the local-only overrides. */
+function withoutLocalSource(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rest = { ...env };
+  for (const name of ["LAKE_SOURCE_JDBC_URL", "LAKE_SOURCE_USER", "LAKE_SOURCE_PASSWORD"]) delete rest[name];
+  return rest;
 }
 
 export interface LakeRunRecording {
@@ -100,6 +145,7 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
       ],
       { ...process.env, PYTHONPATH: path.join(REPO, "handlers/ingest") },
     );
+    createSourceConnection(lake, motoUrl, source.jdbcUrl);
     const runJob: RunPlan["runJob"] = async ({ started, jobName }) => {
       const glueJob = lake.jobs.find((j) => j.name === jobName);
       if (!glueJob) throw new Error(`no synthesized Glue job ${jobName}`);
@@ -107,7 +153,7 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
       const args: Record<string, string> = {};
       for (const [k, v] of Object.entries(glueJob.defaultArguments))
         if (["--tier", "--state_table", "--connection_name"].includes(k)) args[k] = v;
-      Object.assign(args, { "--run_id": started.runId, "--manifest_uri": started.manifestUri, "--jdbc_url": source.jdbcUrl });
+      Object.assign(args, { "--run_id": started.runId, "--manifest_uri": started.manifestUri });
       const window = await recordWindow(motoUrl, () =>
         runSpark(
           [
@@ -119,15 +165,13 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
             ...Object.entries(args).flat(),
           ],
           {
-            ...process.env,
+            ...withoutLocalSource(process.env),
             AWS_ENDPOINT_URL_DYNAMODB: motoUrl,
             AWS_ENDPOINT_URL_S3: motoUrl,
             AWS_ENDPOINT_URL: motoUrl,
             AWS_ACCESS_KEY_ID: "testing",
             AWS_SECRET_ACCESS_KEY: "testing",
             AWS_DEFAULT_REGION: lake.region,
-            LAKE_SOURCE_USER: process.env["LAKE_SOURCE_USER"] ?? "lake_ingest",
-            LAKE_SOURCE_PASSWORD: process.env["LAKE_SOURCE_PASSWORD"] ?? "lake_ingest_local",
           },
           jobLog,
         ),

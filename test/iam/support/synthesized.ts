@@ -51,6 +51,8 @@ export interface SynthesizedLake {
   readonly crawlers: readonly { readonly name: string; readonly roleArn: string; readonly databaseName: string }[];
   /** Every catalog database the program creates. */
   readonly databases: readonly string[];
+  /** Glue connections: name and connection properties (credentials by SECRET_ID only). */
+  readonly connections: readonly { readonly name: string; readonly properties: Readonly<Record<string, string>> }[];
 }
 
 /** ARNs in AWS's exact shapes for the resource types the lake's policies name. */
@@ -164,6 +166,10 @@ export function lakeFromResources(resources: readonly RecordedResource[]): Synth
       databaseName: str(c, "databaseName"),
     })),
     databases: ofType(resources, "aws:glue/catalogDatabase:CatalogDatabase").map((d) => str(d, "name")),
+    connections: ofType(resources, "aws:glue/connection:Connection").map((c) => ({
+      name: str(c, "name"),
+      properties: (c.inputs["connectionProperties"] ?? {}) as Record<string, string>,
+    })),
   };
 }
 
