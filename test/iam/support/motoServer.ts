@@ -29,6 +29,11 @@ export async function startRecordingMoto(port: string): Promise<MotoServer> {
     .trim()
     .split("\n")
     .pop() as string;
+  // Fake credentials for the SDK clients of this process (moto accepts any key); never a profile's.
+  process.env["AWS_ACCESS_KEY_ID"] = "testing";
+  process.env["AWS_SECRET_ACCESS_KEY"] = "testing";
+  delete process.env["AWS_SESSION_TOKEN"];
+  delete process.env["AWS_PROFILE"];
   const reset = await fetch(`${url}/moto-api/reset`, { method: "POST" });
   if (!reset.ok) throw new Error(`moto reset: HTTP ${reset.status}`);
   return {

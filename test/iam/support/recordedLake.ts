@@ -20,8 +20,8 @@ import type { FinalizeReport } from "../../../handlers/coordinator/flows/finaliz
 import type { StartRunReport } from "../../../handlers/coordinator/flows/startRun";
 import { memoryLog } from "../../../handlers/coordinator/log";
 import type { ManifestStore } from "../../../handlers/coordinator/ports";
-import { crawlerStateEvent, FakeClock, jobStateEvent, scheduleEvent } from "../../coordinator/support/lake";
 import { mockUpdateCrawler } from "../../coordinator/support/glueMock";
+import { crawlerStateEvent, jobStateEvent, scheduleEvent, SettableClock } from "./events";
 import { recordWindow, type RecordedRequest } from "./recorder";
 import type { AuthorizationCheck } from "./requestActions";
 import type { SynthesizedLake } from "./synthesized";
@@ -120,7 +120,7 @@ export async function recordCoordinatorRuns(
   await createSynthesizedLake(lake, clients);
   const updates = mockUpdateCrawler(clients.glue);
   try {
-    const clock = new FakeClock(new Date(plans[0]?.scheduledAt ?? Date.now()));
+    const clock = new SettableClock(new Date(plans[0]?.scheduledAt ?? Date.now()));
     const base = createCoordinator({ env: env(lake, motoUrl), bundleDir: REPO, clients, log: memoryLog(), clock });
     const coordinator = manifests
       ? createCoordinator({
@@ -146,7 +146,7 @@ export async function recordCoordinatorRuns(
       const end = await plan.runJob({ coordinator, started: start, jobName });
       clock.advance(600);
       const finalizeWindow = await recordWindow(motoUrl, () =>
-        coordinator.handle(jobStateEvent(jobName, start.jobRunId, end.state, end.message)),
+        coordinator.handle(jobStateEvent(lake.accountId, lake.region, jobName, start.jobRunId, end.state, end.message)),
       );
       requests.push(...finalizeWindow.requests);
       const finalize = finalizeWindow.result as FinalizeReport;
@@ -154,7 +154,9 @@ export async function recordCoordinatorRuns(
       if (plan.crawlsSucceed) {
         for (const { crawler } of finalize.crawl.started) {
           clock.advance(60);
-          const crawlWindow = await recordWindow(motoUrl, () => coordinator.handle(crawlerStateEvent(crawler, "Succeeded")));
+          const crawlWindow = await recordWindow(motoUrl, () =>
+            coordinator.handle(crawlerStateEvent(lake.accountId, lake.region, crawler, "Succeeded")),
+          );
           requests.push(...crawlWindow.requests);
         }
       }
