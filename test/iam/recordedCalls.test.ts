@@ -77,6 +77,21 @@ describe("IAM: every recorded AWS call is allowed to the role that makes it", fu
     assert.deepEqual(denied, [], `denied:\n${denied.join("\n")}`);
   });
 
+  it("the job's role may read manifests/ but not write there (the result file's old place), and may write results/", async () => {
+    const lake = run.lake;
+    const jobRole = roleByArn(lake, actor("ingest job").role.arn);
+    const bucket = lake.coordinator.environment["MANIFEST_BUCKET"] as string;
+    const tls = { "aws:SecureTransport": "true" };
+    const manifest = `arn:aws:s3:::${bucket}/manifests/daily/daily-20240506T233000Z-0a1b2c3d.json`;
+    assert.equal((await decide(lake, jobRole, { action: "s3:GetObject", resource: manifest, context: tls })).decision, "Allowed");
+    assert.equal(
+      (await decide(lake, jobRole, { action: "s3:PutObject", resource: `${manifest}.result.json`, context: tls })).decision,
+      "ImplicitlyDenied",
+    );
+    const result = `arn:aws:s3:::${bucket}/results/daily/daily-20240506T233000Z-0a1b2c3d.json`;
+    assert.equal((await decide(lake, jobRole, { action: "s3:PutObject", resource: result, context: tls })).decision, "Allowed");
+  });
+
   it("the evaluator can deny: an action outside the role, and the TLS-only bucket policy over plain HTTP", async () => {
     const lake = run.lake;
     const coordinatorRole = roleByArn(lake, lake.coordinator.roleArn);

@@ -1,4 +1,10 @@
-/** The whole evaluation, shared by the mocha test and `npm run iam:report`: synthesize, record, evaluate. */
+/**
+ * The whole evaluation, shared by the mocha test and `npm run iam:report`: synthesize, record,
+ * evaluate. All of test/iam is test tooling, not product: the product is the policies the
+ * components declare (components/*.ts) and the code making the calls; this checks one against the
+ * other. Nothing here runs in AWS, and the evaluator (@cloud-copilot/iam-simulate, AGPL-3.0) is a
+ * devDependency that never reaches the Lambda bundle or the Glue job.
+ */
 import { evaluateRequests, type RoleEvaluation } from "./evaluate";
 import { recordLakeRunDetailed } from "./lakeRun";
 import { roleByArn, synthesizeLake, type SynthesizedLake } from "./synthesized";
