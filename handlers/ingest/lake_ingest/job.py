@@ -4,7 +4,10 @@ A table that fails does not stop the others; the job reports every table's outco
 returns 1 when any table failed (after all were tried).
 
 Outcome report (for the coordinator): one line on stdout starting with "INGEST_RESULT " and
-the same JSON written to <manifest URI>.result.json (or --result_uri):
+the same JSON written to result_uri_for(<manifest URI>) (or --result_uri): for a manifest at
+s3://<bucket>/manifests/<tier>/<runId>.json that is s3://<bucket>/results/<tier>/<runId>.json,
+the prefix the job's role may write (it may only read manifests/); elsewhere (local files)
+<manifest URI>.result.json:
   {"runId", "tier", "status": "SUCCEEDED"|"FAILED", "startedAt", "finishedAt",
    "tables": [{"name", "status": "LOADED"|"UNCHANGED"|"FAILED"|"REFUSED", "rowsRead",
                "rowsWritten", "rowsDeleted", "watermark", "watermarkKind",
@@ -548,10 +551,24 @@ def run(spark: Any, args: JobArgs) -> JobResult:
     )
 
 
+MANIFEST_PREFIX = "manifests/"
+RESULT_PREFIX = "results/"
+
+
+def result_uri_for(manifest_uri: str) -> str:
+    """Where the outcome goes by default: in S3, under results/ with the manifest's key below
+    manifests/ (the job's role reads manifests/ and writes only results/: components/serviceRoles.ts);
+    a local manifest file gets <manifest>.result.json beside it."""
+    if not manifest_uri.startswith("s3://"):
+        return f"{manifest_uri}.result.json"
+    bucket, _, key = manifest_uri[len("s3://") :].partition("/")
+    return f"s3://{bucket}/{RESULT_PREFIX}{key.removeprefix(MANIFEST_PREFIX)}"
+
+
 def report(result: JobResult, args: JobArgs) -> None:
     text = result.to_json()
     print(f"INGEST_RESULT {text}", flush=True)
-    write_text(args.result_uri or f"{args.manifest_uri}.result.json", text + "\n")
+    write_text(args.result_uri or result_uri_for(args.manifest_uri), text + "\n")
 
 
 def main(argv: list[str]) -> int:
