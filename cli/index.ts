@@ -5,6 +5,7 @@
  * refused), 2 usage or runtime error, 3 the tables.yaml onboard or drift works from does not validate.
  */
 import { UsageError } from "./args";
+import { CATALOG_USAGE, catalogCommand } from "./commands/catalog";
 import { DRIFT_USAGE, driftCommand } from "./commands/drift";
 import { INIT_USAGE, initCommand } from "./commands/init";
 import { ONBOARD_USAGE, onboardCommand } from "./commands/onboard";
@@ -25,6 +26,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; usage: string }>> = {
   status: { run: statusCommand, usage: STATUS_USAGE },
   reload: { run: reloadCommand, usage: RELOAD_USAGE },
   backfill: { run: backfillCommand, usage: BACKFILL_USAGE },
+  catalog: { run: catalogCommand, usage: CATALOG_USAGE },
 };
 
 export const USAGE = `usage: lake <command> [options]
