@@ -74,16 +74,16 @@ def generate(db: str, rows: int) -> None:
     conn.close()
 
 
-def change(db: str, rows: int, count: int) -> None:
-    """count rows: every step-th id, alternately updated and deleted."""
+def change(db: str, table: str, rows: int, count: int) -> None:
+    """count rows of table: every step-th id, alternately updated and deleted."""
     if count == 0:
         return
     step = max(2, rows // count)
     conn = connect(db)
     with conn.cursor() as cur:
-        for table in ("keyed", "keyless"):
-            cur.execute(f"UPDATE {table} SET qty = qty + 1 WHERE id % {step} = 1 AND (id DIV {step}) % 2 = 0")
-            cur.execute(f"DELETE FROM {table} WHERE id % {step} = 1 AND (id DIV {step}) % 2 = 1")
+        # offset by count, so each round changes rows the earlier rounds left alone
+        cur.execute(f"UPDATE {table} SET qty = qty + 1 WHERE id % {step} = {count % step} AND (id DIV {step}) % 2 = 0")
+        cur.execute(f"DELETE FROM {table} WHERE id % {step} = {count % step} AND (id DIV {step}) % 2 = 1")
     conn.close()
 
 
@@ -182,7 +182,7 @@ def main() -> int:
                 loaded, secs = bench.run(spec)
                 print(f"initial load of {spec['name']}: {loaded.rowsRead} rows in {secs:.1f} s", flush=True)
             for count in (int(c) for c in a.changes.split(",")):
-                change(db, a.rows, count)
+                change(db, source, a.rows, count)
                 r, t_rec = bench.run(rec)
                 assert r.reconcile is not None
                 bench.force_reload(full["name"])
