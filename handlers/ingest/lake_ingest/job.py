@@ -11,7 +11,8 @@ the prefix the job's role may write (it may only read manifests/); elsewhere (lo
   {"runId", "tier", "status": "SUCCEEDED"|"FAILED", "startedAt", "finishedAt",
    "tables": [{"name", "status": "LOADED"|"UNCHANGED"|"FAILED"|"REFUSED", "rowsRead",
                "rowsWritten", "rowsDeleted", "watermark", "watermarkKind",
-               "schemaFingerprint", "schemaChanged", "error", "durationMs"}]}
+               "schemaFingerprint", "schemaChanged", "error", "durationMs",
+               "reconcile" (only when the table's spec asked for one: Outcome.to_result)}]}
 A failure before any table (manifest unreadable or invalid, runId mismatch) gives status FAILED,
 "tables": [] and "error", and exit code 2.
 REFUSED: the run does not hold the table's lease (nothing was written or published, or the
