@@ -129,6 +129,14 @@ class Lake:
             ExpressionAttributeValues={":w": {"S": value}, ":k": {"S": kind}},
         )
 
+    def clear_watermark(self, table: str) -> None:
+        """What `lake backfill` does before its manual event: the next load reads from scratch."""
+        self.ddb.update_item(
+            TableName=self.state_table,
+            Key={"pk": {"S": f"table#{table}"}},
+            UpdateExpression="REMOVE watermark, watermarkKind",
+        )
+
     # -- lake --------------------------------------------------------------------------------
     def ident(self, spec: dict[str, Any]) -> str:
         return f"lake.`{spec['targetDatabase']}`.`{spec['targetTable']}`"

@@ -300,6 +300,26 @@ class Loader:
         # rows were seen (a made-up "0" would skip keys <= 0 forever).
         self.commit(spec, result, wm, "LOADED", started)
 
+    def replace_content(
+        self, spec: TableSpec, full: FullCopy, batch: Any, keys: list[str], cursor: str | None, result: TableResult
+    ) -> None:
+
+        before = self.spark.read.table(full.ident).select(*[q(k) for k in keys])
+        if batch is None:
+            result.rowsDeleted = before.count()
+            full.clear(self.m.run_id, "")
+        else:
+            deduped = dedupe_latest(batch, keys, cursor if spec.strategy == "incremental" else None)
+            aligned = full.align(deduped).cache()
+            try:
+                result.rowsWritten = aligned.count()
+                result.rowsDeleted = anti_join(before, aligned.select(*[q(k) for k in keys]), keys).count()
+                full.replace(aligned, self.m.run_id, "")
+            finally:
+                aligned.unpersist()
+        full.set_pending_fill([])  # every column was read whole
+        log.info("%s: reloaded from scratch: content replaced, %s rows removed", spec.name, result.rowsDeleted)
+
     # -- reconciliation (reconcile.py) ------------------------------------------------------------
     def reconcile(self, spec: TableSpec, mode: str, full: FullCopy | None = None, watermark_text: str = "") -> Outcome:
         """Compares (and in mode repair repairs) the full copy under this run's lease. full: a
@@ -393,7 +413,13 @@ class Loader:
         result: TableResult,
     ) -> None:
         """incremental/append: the batch merged by key, with the columns pending a fill (added
-        while the full copy had rows) read back for every key in the same commit."""
+        while the full copy had rows) read back for every key in the same commit. A load without
+        a watermark over a loaded full copy (a reload from scratch, or a lost state item) read the
+        whole source: it replaces the content, so rows the source no longer has go too (after a
+        TRUNCATE and refill, keys below the old watermark are new rows, not duplicates)."""
+        if loaded and spec.watermark is None:
+            self.replace_content(spec, full, batch, keys, cursor, result)
+            return
         pending = full.pending_fill() if loaded else []
         in_source = {c.lake_name for c in columns}
         fill_columns = [c for c in pending if c.lower() in in_source]
