@@ -11,7 +11,8 @@ from __future__ import annotations
 import glob
 import os
 
-JARS = ("mariadb-java-client-*.jar", "iceberg-spark-runtime-3.5_2.12-*.jar")
+# Both source drivers: a local run reads whichever engine its manifest names.
+JARS = ("mariadb-java-client-*.jar", "postgresql-42.*.jar", "iceberg-spark-runtime-3.5_2.12-*.jar")
 
 
 def find_jars(jar_dir: str) -> list[str]:

@@ -1,16 +1,17 @@
 """What to read for each strategy, and the watermark a successful load commits.
 
 incremental  cursor > (watermark - lookback) AND cursor <= high, where high is the source's
-             UTC clock at the start of the table's read minus a safety lag (rows committed
-             late with an older cursor value are caught by the lookback). First load: every
+             UTC clock at the start of the table's read minus a safety lag, capped just before
+             the start of the oldest open transaction (Jdbc.high_mark: its rows may commit later
+             with an older cursor; rows committed late otherwise are caught by the lookback). First load: every
              row with cursor <= high or a NULL cursor. New watermark: high (never moves back),
              a UTC instant. A DATETIME cursor is compared in the source's wall time
              (manifest source.timeZone, see clock.py); a TIMESTAMP cursor in UTC.
 append       key > watermark - lookbackKeys AND key <= max(key) read at the start (the lookback
              finds ids committed late below the watermark). New watermark: that max (never
              moves back); none while the source has had no row.
-snapshot     the whole table; CHECKSUM TABLE first, and when it equals the stored checksum
-             nothing is read. New watermark: the checksum taken before the read.
+snapshot     the whole table; the dialect's change gate first (MariaDB: CHECKSUM TABLE), and when
+             it equals the stored value nothing is read. New watermark: the checksum taken before the read.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from itertools import pairwise
 from . import clock
 from .errors import TableError
 from .manifest import TableSpec, Watermark
-from .source import Jdbc, SourceColumn, quote_ident
-
-INTEGRAL = ("tinyint", "smallint", "mediumint", "int", "integer", "bigint")
+from .source import Jdbc, SourceColumn
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,9 @@ def find_column(columns: list[SourceColumn], name: str, what: str, table: str) -
 
 
 def is_wall_time(column: SourceColumn, time_zone: str) -> bool:
-    """A DATETIME cursor written in a zone other than UTC: compared in that zone's wall time."""
-    return column.data_type == "datetime" and time_zone != clock.UTC_NAME
+    """A wall-time cursor (DATETIME, timestamp without time zone) written in a zone other than
+    UTC: compared in that zone's wall time."""
+    return column.wall_time and time_zone != clock.UTC_NAME
 
 
 def plan_incremental(
@@ -77,8 +77,8 @@ def plan_incremental(
 ) -> ReadPlan:
     assert spec.cursor is not None
     col = find_column(columns, spec.cursor, "cursor", spec.source_name)
-    cursor = quote_ident(col.name)
-    high = parse_ts(jdbc.utc_now_minus(safety_lag_seconds))
+    cursor = col.quoted
+    high = parse_ts(jdbc.high_mark(safety_lag_seconds))
     old = spec.watermark
     if old is not None and old.kind != "timestamp":
         raise TableError(f"watermark kind {old.kind} does not fit strategy incremental")
@@ -102,7 +102,7 @@ def plan_incremental(
 def plan_append(jdbc: Jdbc, spec: TableSpec, columns: list[SourceColumn]) -> ReadPlan:
     assert spec.key is not None
     col = find_column(columns, spec.key, "key", spec.source_name)
-    key = quote_ident(col.name)
+    key = col.quoted
     old = spec.watermark
     if old is not None and old.kind != "integer":
         raise TableError(f"watermark kind {old.kind} does not fit strategy append")
@@ -140,7 +140,7 @@ def partition_column(spec: TableSpec, columns: list[SourceColumn]) -> SourceColu
         col = find_column(columns, name, "partition", spec.source_name)
     except TableError:
         return None
-    return col if col.data_type in INTEGRAL else None
+    return col if col.integral else None
 
 
 def partition_predicates(
@@ -158,7 +158,7 @@ def partition_predicates(
         return None
     if jdbc.estimated_rows(schema, spec.source_name) <= rows_per_partition:
         return None
-    q = quote_ident(col.name)
+    q = col.quoted
     cond = f" WHERE {where}" if where else ""
     row = jdbc.query(f"SELECT COUNT(*), MIN({q}), MAX({q}) FROM {spec.quoted_source_name}{cond}")[0]
     count = int(row[0] or 0)
@@ -166,7 +166,7 @@ def partition_predicates(
         return None
     lo, hi = int(row[1]), int(row[2])
     parts = min(max_partitions, math.ceil(count / rows_per_partition))
-    return range_predicates(quote_ident(col.lake_name), lo, hi, parts)
+    return range_predicates(col.quoted_lake_name, lo, hi, parts)
 
 
 def range_predicates(column: str, lo: int, hi: int, parts: int) -> list[str] | None:
