@@ -116,7 +116,25 @@ def pg_connection(database: str) -> Any:
         options="-c TimeZone=UTC",
     )
     conn.execute(f'SET search_path TO "{PG_SCHEMA}"')
+    # json/jsonb as PostgreSQL's text, as the lake holds them (not parsed into dicts)
+    from psycopg.types.string import TextLoader
+
+    for json_type in ("json", "jsonb"):
+        conn.adapters.register_loader(json_type, TextLoader)
     return conn
+
+
+def pg_scratch_database(name: str) -> Iterator[str]:
+    """A PostgreSQL database with the schema PG_SCHEMA, dropped when the generator resumes."""
+    admin = pg_connection("postgres")
+    admin.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+    with pg_connection(name) as conn:
+        conn.execute(f'CREATE SCHEMA "{PG_SCHEMA}"')
+    try:
+        yield name
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 @pytest.fixture(scope="module")
@@ -126,13 +144,7 @@ def srcdb(services: dict[str, str], engine: str, request: pytest.FixtureRequest)
     name = f"t_{request.module.__name__.rsplit('.', 1)[-1]}_{uuid.uuid4().hex[:6]}"
     if engine == "postgresql":
         request.getfixturevalue("postgres")
-        admin = pg_connection("postgres")
-        admin.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
-        with pg_connection(name) as conn:
-            conn.execute(f'CREATE SCHEMA "{PG_SCHEMA}"')
-        yield name
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        yield from pg_scratch_database(name)
         return
     conn = source_connection()
     with conn.cursor() as cur:
