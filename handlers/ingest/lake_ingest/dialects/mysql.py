@@ -14,8 +14,13 @@ Type handling (lake column = source column name in lower case):
   JSON/TEXT/ENUM    -> string; BLOB/BINARY -> binary
 
 High mark: UTC_TIMESTAMP(6), capped at information_schema.INNODB_TRX's oldest trx_started
-(which needs the PROCESS privilege). trx_started is shown in the server's system time zone,
-not the session's, so it is converted from 'SYSTEM' to UTC in SQL.
+(which needs the PROCESS privilege) among transactions that have modified or locked rows: a
+MariaDB statement stamps NOW()/CURRENT_TIMESTAMP with its own start, so a transaction that has
+written nothing yet stamps later than this read's clock (PostgreSQL differs: now() is the
+transaction's start). Read-only transactions (reports, other lake reads) never hold the mark
+back. trx_started is shown in the server's system time zone, not the session's, so it is
+converted from 'SYSTEM' to UTC in SQL. A cursor the application computes before its transaction
+starts is not covered by the cap (the lookback is).
 Change gate: CHECKSUM TABLE (MySQL documents a read lock while it runs; to be replaced by the
 lock-free reconciliation aggregate).
 """
@@ -72,7 +77,8 @@ class MySqlDialect(Dialect):
         sql = (
             f"SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '{TEXT_FORMAT}'), "
             f"(SELECT DATE_FORMAT(CONVERT_TZ(MIN(trx_started), 'SYSTEM', '+00:00'), '{TEXT_FORMAT}') "
-            "FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id <> CONNECTION_ID())"
+            "FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id <> CONNECTION_ID() "
+            "AND (trx_rows_modified > 0 OR trx_rows_locked > 0))"
         )
         try:
             rows = db.query(sql)
