@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import clock, dates, session
+from . import canonical, clock, dates, session
 from .args import JobArgs, parse_args
 from .errors import LeaseNotHeld, ManifestError, TableError
 from .fingerprint import schema_fingerprint
@@ -231,7 +231,8 @@ class Loader:
                 "%s: no full copy yet; ignoring watermark %s and loading everything", spec.name, spec.watermark.value
             )
             spec = dataclasses.replace(spec, watermark=None)
-        if spec.strategy == "snapshot" and keys and loaded:  # compare by key ranges, move only those
+        if spec.strategy == "snapshot" and keys and loaded and canonical.supports(columns):
+            # compare by key ranges, move only those (on engines whose canonical form exists)
             self.snapshot_by_ranges(spec, result, full, select, started)
             return
         if spec.strategy == "snapshot":
