@@ -1,9 +1,10 @@
 /** Differences between tables.yaml and the source schema, each marked as needing action or not. */
 import { looksLikePii } from "./onboard/pii";
 import type { SourceSchema } from "./introspect";
-import type { LakeModel, TableSpec } from "../model";
+import { columnClasses, type LakeModel, type TableSpec } from "../model";
 
-export type DriftKind = "missing-table" | "gone-column" | "not-onboarded" | "new-column" | "unlisted-pii" | "disabled-missing";
+export type DriftKind =
+  "missing-table" | "gone-column" | "not-onboarded" | "new-column" | "unlisted-pii" | "unclassified" | "disabled-missing";
 
 export interface DriftFinding {
   readonly kind: DriftKind;
@@ -77,6 +78,19 @@ export function findDrift(model: LakeModel, schema: SourceSchema, baseline?: Rea
           message: `table ${table.name}, field pii: column ${name} looks like personal data but is not listed`,
         });
       }
+    }
+    // Fail closed: a column in neither pii nor nonPii inherits pii=true; nothing is lost, but roles
+    // not cleared for PII do not see it until someone classifies it.
+    const classes = columnClasses(table);
+    for (const name of names.filter((n) => !classes.has(n.toLowerCase()))) {
+      findings.push({
+        kind: "unclassified",
+        severity: "info",
+        table: table.name,
+        source: table.source,
+        column: name,
+        message: `table ${table.name}, field nonPii: column ${name} is hidden, needs classification (list it in pii or nonPii)`,
+      });
     }
     const known = baseline?.[table.source];
     for (const name of known ? names.filter((n) => !known.includes(n)) : []) {

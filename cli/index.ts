@@ -1,10 +1,12 @@
 /**
  * The `lake` CLI: PR-based onboarding around tables.yaml.
- *   lake validate | plan | onboard | drift   (lake help <command> for options)
+ *   lake validate | plan | onboard | drift | access   (lake help <command> for options)
  * Exit codes (cli/io.ts EXIT): 0 ok, 1 findings (validate: invalid file; drift needing action; proposals
  * refused), 2 usage or runtime error, 3 the tables.yaml onboard or drift works from does not validate.
  */
 import { UsageError } from "./args";
+import { ACCESS_USAGE, accessCommand } from "./commands/access";
+import { CATALOG_USAGE, catalogCommand } from "./commands/catalog";
 import { DRIFT_USAGE, driftCommand } from "./commands/drift";
 import { INIT_USAGE, initCommand } from "./commands/init";
 import { ONBOARD_USAGE, onboardCommand } from "./commands/onboard";
@@ -29,6 +31,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; usage: string }>> = {
   status: { run: statusCommand, usage: STATUS_USAGE },
   reload: { run: reloadCommand, usage: RELOAD_USAGE },
   backfill: { run: backfillCommand, usage: BACKFILL_USAGE },
+  access: { run: accessCommand, usage: ACCESS_USAGE },
+  catalog: { run: catalogCommand, usage: CATALOG_USAGE },
 };
 
 export const USAGE = `usage: lake <command> [options]

@@ -154,6 +154,13 @@ export class Coordinator extends pulumi.ComponentResource {
             Resource: pulumi.interpolate`${storage.buckets.scripts.arn}/manifests/*`,
           },
           {
+            // The job's outcome per table (reconcile statistics), written by the job under results/.
+            Sid: "RunResults",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: pulumi.interpolate`${storage.buckets.scripts.arn}/results/*`,
+          },
+          {
             Sid: "StartTierJobs",
             Effect: "Allow",
             Action: ["glue:StartJobRun", "glue:GetJobRun"],

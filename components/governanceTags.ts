@@ -1,7 +1,8 @@
 /**
  * GovernanceTags: the two LF-tags access is granted by. `domain` takes every domain of
- * tables.yaml; `pii` is "false" on databases (inherited by tables and columns) and "true"
- * on the PII columns, which the run plane tags when it creates a table or its schema changes.
+ * tables.yaml; `pii` is "true" on databases (inherited by every table and column, so nothing is
+ * visible to roles not cleared for PII before it is classified) and "false" on the columns
+ * tables.yaml classifies as nonPii, which the coordinator reconciles on every run.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

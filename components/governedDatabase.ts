@@ -1,9 +1,11 @@
 /**
  * GovernedDatabase: one data domain in the catalog. Two Glue databases (the full Iceberg copy
- * and the crawled raw zone), both tagged domain=<name> and pii=false so every table and
- * column inherits them; their S3 locations registered with Lake Formation through the
- * dedicated data-access role; and the grants the ingest job, the crawler and the coordinator
- * need to create and tag tables. No IAMAllowedPrincipals grant anywhere.
+ * and the crawled raw zone), both tagged domain=<name> and pii=true so every table and column
+ * inherits them: a table or column nobody classified yet is hidden from roles not cleared for
+ * PII from the moment it exists (fail closed; the coordinator reveals the columns tables.yaml
+ * lists as nonPii with an explicit column tag pii=false). Their S3 locations registered with
+ * Lake Formation through the dedicated data-access role; and the grants the ingest job, the
+ * crawler and the coordinator need to create and tag tables. No IAMAllowedPrincipals grant.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +13,12 @@ import { catalogDatabaseName, rawDomainPrefix, warehouseDomainPrefix, type Domai
 import type { LakeTags } from "./common";
 import type { GovernanceTags } from "./governanceTags";
 import type { LakeStorage } from "./lakeStorage";
+
+/**
+ * Lake Formation permissions, with the grant option, a principal needs on a table to assign
+ * LF-tags to it or its columns when it is not the table's creator (TBAC-assigning-tags.html).
+ */
+export const TAG_ASSIGNER_TABLE_PERMISSIONS = ["DESCRIBE", "ALTER", "DROP", "INSERT", "SELECT", "DELETE"] as const;
 
 export interface GovernedDatabaseArgs {
   readonly tags: LakeTags;
@@ -72,7 +80,8 @@ export class GovernedDatabase extends pulumi.ComponentResource {
             database: { name: db.name },
             lfTags: [
               { key: governanceTags.domainKey, value: domain.name },
-              { key: governanceTags.piiKey, value: "false" },
+              // Fail closed: new tables and columns inherit pii=true until classified.
+              { key: governanceTags.piiKey, value: "true" },
             ],
           },
           { parent: db, dependsOn: [governanceTags.domainTag, governanceTags.piiTag] },
@@ -157,9 +166,19 @@ export class GovernedDatabase extends pulumi.ComponentResource {
       { principal: args.crawlerRoleArn, permissions: ["ALTER", "DESCRIBE", "INSERT"], lfTagPolicy: domainTables },
       tagsOnDatabases,
     );
+    // The coordinator assigns the pii tag to tables and columns it did not create. Per "Assigning
+    // LF-Tags to Data Catalog resources" (https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-assigning-tags.html)
+    // that needs ASSOCIATE on the tag (Coordinator component) and, on the table, DESCRIBE, ALTER,
+    // DROP, INSERT, SELECT and DELETE with the grant option (or being its creator, or Super with
+    // grant option). Without them every tag call fails and unclassified columns stay hidden.
     grant(
-      "coordinator-tables",
-      { principal: args.coordinatorRoleArn, permissions: ["DESCRIBE", "ALTER"], lfTagPolicy: domainTables },
+      "coordinator-tag-assigner",
+      {
+        principal: args.coordinatorRoleArn,
+        permissions: [...TAG_ASSIGNER_TABLE_PERMISSIONS],
+        permissionsWithGrantOptions: [...TAG_ASSIGNER_TABLE_PERMISSIONS],
+        lfTagPolicy: domainTables,
+      },
       tagsOnDatabases,
     );
 

@@ -152,7 +152,7 @@ export class LakeStorage extends pulumi.ComponentResource {
    * an existing estate passes its own role ARNs.
    */
   applyAccessPolicies(access: LakeDataAccess): void {
-    if (this.accessApplied) throw new Error(`LakeStorage ${this.key.urn}: applyAccessPolicies may be called once`);
+    if (this.accessApplied) throw new Error(`LakeStorage ${this.resourceName}: applyAccessPolicies may be called once`);
     this.accessApplied = true;
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -162,7 +162,9 @@ export class LakeStorage extends pulumi.ComponentResource {
       new aws.s3.BucketPolicy(
         `${this.resourceName}-${role}-policy`,
         { bucket: bucket.bucket, policy: policyDocument(statements) },
-        { parent: bucket },
+        // The same resource as the former TLS-only policy: a new logical resource would be created
+        // first, and deleting the old one would then remove the bucket's only policy.
+        { parent: bucket, aliases: [{ name: `${this.resourceName}-${role}-tls-only` }] },
       );
     }
     new aws.kms.KeyPolicy(

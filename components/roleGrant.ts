@@ -2,7 +2,8 @@
  * RoleGrant: Lake Formation access for one analyst role, from its access rule in tables.yaml.
  * Grants are by LF-tag policy only (DESCRIBE on its domains' databases, SELECT on their
  * tables), so a new table needs no new grant. A role not cleared for PII gets tables through
- * `domain in (...) AND pii = false`, which hides exactly the columns tagged pii=true.
+ * `domain in (...) AND pii = false`: it sees only the columns explicitly tagged pii=false (the
+ * databases carry pii=true, so an unclassified column stays hidden).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

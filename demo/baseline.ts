@@ -166,6 +166,7 @@ export class BaselinePipeline implements Pipeline {
       tier: "daily",
       primaryKey: [],
       pii: [],
+      nonPii: [],
       description: "",
       owner: "",
       enabled: true,

@@ -10,3 +10,4 @@ export * from "./engines";
 export * from "./identifiers";
 export * from "./naming";
 export * from "./reconcile";
+export * from "./classification";

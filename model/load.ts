@@ -76,6 +76,7 @@ interface RawTable {
   key?: string;
   primaryKey?: string[];
   pii?: string[];
+  nonPii?: string[];
   lookbackMinutes?: number;
   lookbackKeys?: number;
   description: string;
@@ -122,6 +123,7 @@ function buildModel(doc: RawDocument, file: string): LakeModel {
       domain: t.domain,
       tier: t.tier,
       pii: t.pii ?? [],
+      nonPii: t.nonPii ?? [],
       description: t.description,
       owner: t.owner ?? ownerOf.get(t.domain) ?? defaultOwner,
       enabled: t.enabled ?? true,

@@ -138,7 +138,7 @@ function checkTable(table: Dict, index: number, ctx: { domains: string[]; tiers:
   if (tier !== undefined && !ctx.tiers.includes(tier)) report({ path: at("tier"), ...unknownRef("tier", tier, ctx.tiers) });
 
   // Column lists: valid names, no repeats.
-  const columnsIn = (field: "primaryKey" | "pii"): string[] => {
+  const columnsIn = (field: "primaryKey" | "pii" | "nonPii"): string[] => {
     const list = strList(table[field]);
     const seen = new Set<string>();
     list.forEach((column, i) => {
@@ -151,6 +151,17 @@ function checkTable(table: Dict, index: number, ctx: { domains: string[]; tiers:
   };
   const primaryKey = columnsIn("primaryKey");
   const pii = columnsIn("pii").map((c) => c.toLowerCase());
+  columnsIn("nonPii");
+  // A column is classified once: both lists would leave its tag (hidden or visible) to chance.
+  strList(table.nonPii).forEach((column, i) => {
+    if (pii.includes(column.toLowerCase())) {
+      report({
+        path: at("nonPii", i),
+        message: `column "${column}" is in both pii and nonPii; classify it once`,
+        hint: "keep it in pii if it may hold personal data",
+      });
+    }
+  });
   for (const field of ["cursor", "key"] as const) {
     const column = str(table[field]);
     const problem = column !== undefined ? sourceNameProblem(column) : undefined;

@@ -37,7 +37,13 @@ interface TableBase {
   readonly tier: string;
   /** Columns identifying a row; empty for a snapshot table without a key. */
   readonly primaryKey: readonly string[];
+  /** Columns holding personal data: tagged pii=true. */
   readonly pii: readonly string[];
+  /**
+   * Columns classified as not personal: tagged pii=false, so roles not cleared for PII see them.
+   * Every other column inherits pii=true from its database and stays hidden (fail closed).
+   */
+  readonly nonPii: readonly string[];
   readonly description: string;
   readonly owner: string;
   readonly enabled: boolean;

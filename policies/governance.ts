@@ -212,6 +212,25 @@ export const lfTagConventions: ResourceValidationPolicy = {
   ),
 };
 
+/**
+ * The one grant option the lake needs: assigning LF-tags to a table its principal did not create
+ * takes DESCRIBE, ALTER, DROP, INSERT, SELECT and DELETE with the grant option on it
+ * (https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-assigning-tags.html). Allowed only
+ * for GovernedDatabase's "<domain>-coordinator-tag-assigner" grant, with exactly that set, on
+ * tables by LF-tag policy.
+ */
+const TAG_ASSIGNER_SET = ["ALTER", "DELETE", "DESCRIBE", "DROP", "INSERT", "SELECT"];
+function isTagAssignerGrant(perm: aws.lakeformation.PermissionsArgs, name: string): boolean {
+  const sorted = (v: unknown): string => JSON.stringify(Array.isArray(v) ? [...(v as string[])].sort() : v);
+  const policy = perm.lfTagPolicy as { resourceType?: unknown } | undefined;
+  return (
+    name.endsWith("-coordinator-tag-assigner") &&
+    sorted(perm.permissions) === JSON.stringify(TAG_ASSIGNER_SET) &&
+    sorted(perm.permissionsWithGrantOptions) === JSON.stringify(TAG_ASSIGNER_SET) &&
+    policy?.resourceType === "TABLE"
+  );
+}
+
 export const lfNoGrantOption: ResourceValidationPolicy = {
   name: "lakeformation-no-grant-option",
   description:
@@ -220,7 +239,7 @@ export const lfNoGrantOption: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.lakeformation.Permissions, (perm, args, report) => {
     const withGrant = perm.permissionsWithGrantOptions ?? [];
-    if (withGrant.length > 0) {
+    if (withGrant.length > 0 && !isTagAssignerGrant(perm, args.name)) {
       report(`${label(args)}: permissionsWithGrantOptions is ${show(withGrant)}; it must be empty.`);
     }
   }),

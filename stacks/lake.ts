@@ -236,11 +236,19 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     // crawlers (Lake Formation credentials); the job writes with its own role (IAM mode).
     dataRoleArns: [roles.dataAccessRole.arn, roles.ingestJobRole.arn],
     queryResults,
+    // The Lake Formation admins operate the lake (the lake CLI reads the state table and the
+    // manifests, replays dead letters); the bucket policies still keep them off the data objects.
     keyUsers: {
-      s3: [roles.dataAccessRole.arn, roles.ingestJobRole.arn, coordinator.role.arn, ...queryResults.map((q) => q.principalArn)],
-      dynamodb: [coordinator.role.arn, roles.ingestJobRole.arn],
+      s3: [
+        roles.dataAccessRole.arn,
+        roles.ingestJobRole.arn,
+        coordinator.role.arn,
+        ...queryResults.map((q) => q.principalArn),
+        ...config.lakeFormation.admins,
+      ],
+      dynamodb: [coordinator.role.arn, roles.ingestJobRole.arn, ...config.lakeFormation.admins],
       sns: [coordinator.role.arn],
-      sqs: [coordinator.role.arn, ...scheduleRoleArns],
+      sqs: [coordinator.role.arn, ...scheduleRoleArns, ...config.lakeFormation.admins],
       lambda: [coordinator.role.arn],
     },
     deadLetterRuleArns: [coordinator.jobStateRule.arn, coordinator.crawlerStateRule.arn],

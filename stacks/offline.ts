@@ -85,6 +85,8 @@ export async function runWithMocks<T>(
   program: () => T,
   stack = "dev",
   callResults: Readonly<Record<string, Record<string, unknown>>> = {},
+  /** Adjusts a mocked resource's state (e.g. ARNs shaped exactly like AWS's for a policy evaluator). */
+  adjustState: (args: pulumi.runtime.MockResourceArgs, state: Record<string, unknown>) => Record<string, unknown> = (_args, state) => state,
 ): Promise<StackRun<T>> {
   const resources: RecordedResource[] = [];
   await pulumi.runtime.setMocks(
@@ -99,7 +101,7 @@ export async function runWithMocks<T>(
           secretInputs,
           dependencies: [],
         });
-        return { id: `${args.name}-id`, state: mockState(args) };
+        return { id: `${args.name}-id`, state: adjustState(args, mockState(args)) };
       },
       call(args) {
         if (args.token in callResults) return callResults[args.token];

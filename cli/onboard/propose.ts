@@ -16,6 +16,8 @@ export interface ProposedEntry {
   key?: string;
   primaryKey?: string[];
   pii?: string[];
+  /** Every other column: classified not personal, visible to roles not cleared for PII (review with pii). */
+  nonPii?: string[];
   description: string;
 }
 
@@ -90,6 +92,7 @@ export function propose(schema: SourceSchema, model: LakeModel, options: Propose
     taken.add(name);
     const structural = new Set([...table.primaryKey, ...(strategy.column ? [strategy.column] : [])]);
     const pii = table.columns.map((c) => c.name).filter((c) => !structural.has(c) && looksLikePii(c));
+    const nonPii = table.columns.map((c) => c.name).filter((c) => !pii.includes(c));
     const entry: ProposedEntry = {
       name,
       ...(name !== table.name ? { source: table.name } : {}),
@@ -100,6 +103,7 @@ export function propose(schema: SourceSchema, model: LakeModel, options: Propose
       ...(strategy.strategy === "append" ? { key: strategy.column } : {}),
       ...(table.primaryKey.length > 0 ? { primaryKey: [...table.primaryKey] } : {}),
       ...(pii.length > 0 ? { pii } : {}),
+      ...(nonPii.length > 0 ? { nonPii } : {}),
       description: table.comment.trim() || `TODO: describe ${table.name}`,
     };
     proposals.push({ sourceTable: table, entry, domain, strategy });

@@ -8,6 +8,7 @@ import type { Proposal } from "./propose";
 
 export function entryComment(p: Proposal): string[] {
   const lines = [`${p.sourceTable.name}: ${p.entry.strategy} (${p.strategy.reason})`];
+  // nonPii (every other column) is proposed too: reviewing pii reviews both.
   if (p.entry.pii) lines.push("pii proposed by column name: review");
   return lines;
 }

@@ -32,6 +32,8 @@ export interface CoordinatorConfig {
   readonly tablesFile: string;
   readonly icebergCatalog: string;
   readonly awsEndpointUrl: string | undefined;
+  /** The LF-tag key of PII classification, with the stack's tagKeyPrefix (PII_TAG_KEY, default "pii"). */
+  readonly piiTagKey: string;
 }
 
 /** Every variable name of the contract, for the component and for tests. */
@@ -60,9 +62,13 @@ export const ENV_VARS = [
  * Optional variables added to the contract later (each has a default). Kept out of ENV_VARS so
  * that list's test (every required variable is named when unset) still holds.
  * SOURCE_TIME_ZONE: IANA zone the source application writes DATETIME values in (default UTC).
+ * PII_TAG_KEY: the LF-tag key PII is classified by, including the stack's tagKeyPrefix (default pii).
  */
-export const OPTIONAL_ENV_VARS = ["SOURCE_TIME_ZONE"] as const;
+export const OPTIONAL_ENV_VARS = ["SOURCE_TIME_ZONE", "PII_TAG_KEY"] as const;
 export type EnvVar = (typeof ENV_VARS)[number] | (typeof OPTIONAL_ENV_VARS)[number];
+
+/** The PII tag key when PII_TAG_KEY is not set (a stack without tagKeyPrefix). */
+export const DEFAULT_PII_TAG_KEY = "pii";
 
 /** The source time zone when SOURCE_TIME_ZONE is not set. */
 export const DEFAULT_SOURCE_TIME_ZONE = "UTC";
@@ -172,7 +178,9 @@ export function loadConfig(env: Env, bundleDir: string): CoordinatorConfig {
     tablesFile: path.resolve(bundleDir, r.optional("TABLES_FILE") ?? "tables.yaml"),
     icebergCatalog: r.optional("ICEBERG_CATALOG") ?? "glue_catalog",
     awsEndpointUrl: endpoint,
+    piiTagKey: r.optional("PII_TAG_KEY") ?? DEFAULT_PII_TAG_KEY,
   };
+  if (!/^[A-Za-z0-9_.:/=+@-]{1,128}$/.test(config.piiTagKey)) r.problems.push(`PII_TAG_KEY="${config.piiTagKey}" is not an LF-tag key`);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(config.icebergCatalog)) {
     r.problems.push(`ICEBERG_CATALOG="${config.icebergCatalog}" is not a Spark catalog name`);
   }

@@ -3,6 +3,7 @@
  * and the local demo may implement them otherwise. Every state transition behind them is a
  * conditional write.
  */
+import type { ColumnClass } from "../../model";
 import type { LeaseResult, RunRecord, RunStatus, TableState } from "./core/types";
 
 export interface LeaseStore {
@@ -119,9 +120,24 @@ export interface Crawlers {
   crawl(crawlerName: string, s3Targets: readonly string[]): Promise<CrawlStart>;
 }
 
+export type PiiReconcileResult =
+  | { readonly exists: false }
+  | {
+      readonly exists: true;
+      /** Columns just tagged pii=true / pii=false. */
+      readonly hidden: readonly string[];
+      readonly revealed: readonly string[];
+      /** Catalog columns tables.yaml classifies in neither list: hidden until classified. */
+      readonly unclassified: readonly string[];
+    };
+
 export interface PiiTagger {
-  /** Tags the columns pii=true; throws listing any failure. */
-  tagColumns(database: string, table: string, columns: readonly string[]): Promise<void>;
+  /**
+   * Brings the catalog table's own pii tags to the desired ones (nonPii columns pii=false, pii
+   * columns pii=true, the rest inherited pii=true); throws listing any failure (what failed to be
+   * revealed stays hidden). A table not in the catalog yet is left alone.
+   */
+  reconcile(database: string, table: string, classes: ReadonlyMap<string, ColumnClass>): Promise<PiiReconcileResult>;
 }
 
 export interface Alerter {

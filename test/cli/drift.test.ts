@@ -64,6 +64,14 @@ describe("lake drift (real MariaDB)", function () {
     assert.ok(has("not-onboarded", "carrier_rate"), "new source table");
     assert.ok(has("new-column", "customer_address", "delivery_hint"), "new column since the baseline");
     assert.ok(has("unlisted-pii", "customer_address", "contact_phone"), "a new column that looks like PII");
+    // Both new columns are in neither pii nor nonPii: hidden from roles not cleared until classified.
+    assert.ok(has("unclassified", "customer_address", "delivery_hint"), "new column: hidden, needs classification");
+    assert.ok(has("unclassified", "customer_address", "contact_phone"));
+    assert.deepEqual(
+      json.findings.filter((f) => f.kind === "unclassified").map((f) => `${f.source}.${f.column}`),
+      ["customer_address.delivery_hint", "customer_address.contact_phone"],
+      "every other source column is classified in tables.yaml",
+    );
     // Exactly these need action: nothing on customer_address, whose name starts like customer's
     // and which still has its updated_at (the columns are read per table, not by name prefix).
     assert.deepEqual(
@@ -77,6 +85,7 @@ describe("lake drift (real MariaDB)", function () {
     assert.ok(!json.columns.customer.includes("updated_at") && json.columns.customer.includes("customer_id"));
     const text = await lake(["drift", "--source", sourceUrl(db)], dir);
     assert.equal(text.code, 1);
+    assert.match(text.out, /unclassified: table customer_address, field nonPii: column delivery_hint is hidden, needs classification/);
     assert.match(text.out, /ACTION gone-column: table customer, field cursor: column updated_at is gone from customer/);
     assert.match(text.out, /ACTION missing-table: table carrier: source table carrier is missing/);
   });

@@ -97,6 +97,12 @@ describe("lake onboard (real MariaDB)", function () {
         assert.ok(![p.entry.cursor, p.entry.key, ...(p.entry.primaryKey ?? [])].includes(c), `${p.entry.name}: pii ${c} is structural`);
       }
     }
+    // Every source column is classified exactly once (pii or nonPii): none would be left hidden by accident.
+    for (const p of proposals) {
+      const classified = [...(p.entry.pii ?? []), ...(p.entry.nonPii ?? [])];
+      assert.deepEqual([...classified].sort(), p.sourceTable.columns.map((c) => c.name).sort(), p.entry.name);
+      assert.equal(new Set(classified).size, classified.length, `${p.entry.name}: a column in both lists`);
+    }
   });
 
   it("--dry-run prints entries for exactly the tables not onboarded, all validating, and leaves the file alone", async () => {

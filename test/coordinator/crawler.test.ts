@@ -138,7 +138,7 @@ describe("coordinator crawler decision (moto; UpdateCrawler mocked)", function (
       (tags.LFTagsOnColumns ?? []).map((c) => [c.Name, c.LFTags?.map((t) => `${t.TagKey}=${t.TagValues?.join(",")}`)]),
     );
     assert.deepEqual(byColumn.get("email"), ["pii=true"]);
-    assert.equal(byColumn.get("customer_id"), undefined, "a non-PII column is not tagged pii=true");
+    assert.deepEqual(byColumn.get("customer_id"), ["pii=false"], "a nonPii column is revealed with its own pii=false");
   });
 
   it("customer changed -> customer_address is not in the targets", async () => {

@@ -2,7 +2,7 @@
  * Reconciliation in the coordinator: which runs plan a reconcile and for which tables (moto:
  * DynamoDB state items, S3 manifests), what a manual event can ask for, and finalize's alert and
  * metrics from the job's result file and the state items. The job's writes (STATE.md commit with
- * lastReconciledAt, and <manifest>.result.json) are made here as the Python job would make them.
+ * lastReconciledAt, and the result file under results/) are made here as the Python job would make them.
  */
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ import type { ManifestTable, RunManifest } from "../../handlers/coordinator/core
 import { manifestProblems } from "../../handlers/coordinator/core/manifestSchema";
 import type { FinalizeReport } from "../../handlers/coordinator/flows/finalizeRun";
 import type { StartRunReport } from "../../handlers/coordinator/flows/startRun";
+import { resultKey } from "../../handlers/coordinator/flows/reconcileReport";
 import { mockUpdateCrawler, type UpdateCrawlerMock } from "./support/glueMock";
 import { resetMoto } from "./support/moto";
 import {
@@ -85,7 +86,7 @@ async function commitReconciled(lake: TestLake, table: string, runId: string, re
 
 /** The job's result file next to the manifest, with a reconcile object for the given tables. */
 async function writeResult(lake: TestLake, run: Started, stats: Readonly<Record<string, ReconcileStats>>): Promise<void> {
-  const key = run.manifestUri.replace(`s3://${MANIFEST_BUCKET}/`, "") + ".result.json";
+  const key = resultKey(run.manifestUri.replace(`s3://${MANIFEST_BUCKET}/`, ""));
   const result = {
     runId: run.runId,
     tier: "daily",

@@ -251,6 +251,15 @@ describe("tables.yaml validation", () => {
     );
   });
 
+  it("reports a column classified both pii and nonPii, at its nonPii entry; the cursor and key may be nonPii", () => {
+    const text = edit(VALID, "    pii: [email]\n", "    pii: [email]\n    nonPii: [customer_id, updated_at, Email]\n");
+    const issue = only(issuesOf(text), (i) => i.message.includes("both pii and nonPii"));
+    assert.deepEqual([issue.file, issue.line, issue.table, issue.field], [FILE, 27, "customer", "nonPii[2]"]);
+    const model = parseTablesYaml(edit(VALID, "    pii: [email]\n", "    pii: [email]\n    nonPii: [customer_id, updated_at]\n"), FILE);
+    assert.deepEqual(model.tables.find((t) => t.name === "customer")?.nonPii, ["customer_id", "updated_at"]);
+    assert.deepEqual(model.tables.find((t) => t.name === "audit_log")?.nonPii, [], "nonPii is optional");
+  });
+
   it("reports a table name that needs quoting and suggests a lake-safe name", () => {
     const text = edit(VALID, "  - name: audit_log", "  - name: Order");
     const issue = only(issuesOf(text), (i) => i.field === "name");

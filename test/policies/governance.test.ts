@@ -227,6 +227,31 @@ describe("lakeformation-no-grant-option", () => {
   });
 });
 
+describe("lakeformation-no-grant-option: the coordinator's tag-assigner grant", () => {
+  const p = lfNoGrantOption;
+  const SET = ["DESCRIBE", "ALTER", "DROP", "INSERT", "SELECT", "DELETE"];
+  const assigner = (name: string, props: Record<string, unknown>): ReturnType<typeof fx.grantByTag> => ({
+    ...withProps(fx.grantByTag(), {
+      permissions: SET,
+      permissionsWithGrantOptions: SET,
+      lfTagPolicy: { resourceType: "TABLE", expressions: [{ key: "domain", values: ["sales"] }] },
+      ...props,
+    }),
+    name,
+  });
+
+  it("passes exactly the set tag assignment requires (TBAC-assigning-tags), on tables by tag, in the coordinator's grant", async () => {
+    assert.deepEqual(await resourceViolations(p, assigner("sales-coordinator-tag-assigner", {})), []);
+  });
+
+  it("rejects the same set under another grant's name, or more than the set", async () => {
+    assert.equal((await resourceViolations(p, assigner("grant-sales-analyst-select", {}))).length, 1);
+    assert.equal((await resourceViolations(p, assigner("sales-coordinator-tag-assigner", { permissions: [...SET, "ALL"] }))).length, 1);
+    const onDatabase = { lfTagPolicy: { resourceType: "DATABASE", expressions: [{ key: "domain", values: ["sales"] }] } };
+    assert.equal((await resourceViolations(p, assigner("sales-coordinator-tag-assigner", onDatabase))).length, 1);
+  });
+});
+
 describe("lakeformation-location-dedicated-role", () => {
   const p = lfLocationDedicatedRole;
 

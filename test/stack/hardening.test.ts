@@ -107,13 +107,15 @@ describe("hardening: the lake's resource and role policies (Pulumi mocks)", func
       assert.ok(list(s.Condition?.ArnEquals?.["aws:PrincipalArn"]).length > 0, String(s.Sid));
     }
     const viaS3 = statements.find((s) => s.Sid === "DataUseThroughS3");
+    const operators = (dev["lake:lakeFormation"] as { admins: string[] }).admins;
     assert.deepEqual(
       list(viaS3?.Condition?.ArnEquals?.["aws:PrincipalArn"]).sort(),
-      [...DATA_ROLES, role("acme-dev-role"), ...Object.values(principals)].sort(),
+      [...DATA_ROLES, role("acme-dev-role"), ...Object.values(principals), ...operators].sort(),
     );
     assert.deepEqual(list(statements.find((s) => s.Sid === "DataUseThroughDynamodb")?.Condition?.ArnEquals?.["aws:PrincipalArn"]), [
       role("acme-dev-role"),
       role("acme-dev-service-ingest-job"),
+      ...operators,
     ]);
     assert.equal(list(statements.find((s) => s.Sid === "EventBridgeDeadLetters")?.Condition?.ArnEquals?.["aws:SourceArn"]).length, 2);
   });

@@ -34,7 +34,9 @@ export function awsPorts(config: CoordinatorConfig, clients: AwsClients, options
     manifests: new S3ManifestStore(clients.s3, config.manifestBucket),
     jobs: new GlueJobRunner(clients.glue),
     crawlers: new GlueCrawlers(clients.glue),
-    tagger: new LakeFormationPiiTagger(clients.lakeformation),
+    tagger: new LakeFormationPiiTagger(clients.lakeformation, clients.glue, config.piiTagKey, {
+      tolerateMotoUntagged: config.awsEndpointUrl !== undefined,
+    }),
     alerter: new SnsAlerter(clients.sns, config.alertTopicArn),
     log: options.log,
     clock,

@@ -113,7 +113,8 @@ async function finalizeClaimed(
   const { released } = unfinished.length > 0 ? await ports.leases.release(unfinished, run.runId, reason) : { released: [] };
 
   const requested = crawlRequests(outcomes, states);
-  const fullTagFailures = await tagPiiColumns(ctx, requested, "full");
+  // Every run, both zones, whether or not the schema changed (issue 11: tags are reconciled, not only set once).
+  const fullTagFailures = [...(await tagPiiColumns(ctx, run.tables, "full")), ...(await tagPiiColumns(ctx, run.tables, "raw"))];
   let crawl: CrawlReport;
   try {
     if (requested.length > 0) await ports.crawlQueue.add(requested);

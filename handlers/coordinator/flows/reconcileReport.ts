@@ -8,8 +8,17 @@ import { reconcileOfState, reconcileStatsOfResult, type ReconcileOutcome } from 
 import type { RunRecord, TableState } from "../core/types";
 import { errorText, type FlowContext } from "./context";
 
-/** Where the job writes its result: next to the manifest (handlers/ingest/lake_ingest/job.py). */
-export const RESULT_SUFFIX = ".result.json";
+/** The manifests' and the results' prefixes in the scripts bucket: the job's role reads the first and writes only the second. */
+export const MANIFEST_PREFIX = "manifests/";
+export const RESULT_PREFIX = "results/";
+
+/**
+ * Where the job writes the result of the run whose manifest is at manifestKey; the same rule as
+ * result_uri_for in handlers/ingest/lake_ingest/job.py (test/coordinator/resultKey.test.ts runs both).
+ */
+export function resultKey(manifestKey: string): string {
+  return RESULT_PREFIX + (manifestKey.startsWith(MANIFEST_PREFIX) ? manifestKey.slice(MANIFEST_PREFIX.length) : manifestKey);
+}
 
 async function fromResultFile(
   ctx: FlowContext,
@@ -18,7 +27,7 @@ async function fromResultFile(
 ): Promise<ReadonlyMap<string, ReconcileOutcome>> {
   const { manifests, log } = ctx.ports;
   if (run.manifestKey === undefined || manifests.get === undefined) return new Map();
-  const key = run.manifestKey + RESULT_SUFFIX;
+  const key = resultKey(run.manifestKey);
   try {
     const text = await manifests.get(key);
     if (text === undefined) {

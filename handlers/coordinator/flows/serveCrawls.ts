@@ -5,8 +5,8 @@
  * tables pending for a later event; so does an error, which is reported, never thrown: a finalize
  * must reach FINALIZED, its metrics and its alert whatever the crawler does.
  */
-import { catalogDatabaseName } from "../../../model";
-import { catalogColumnNames, planPendingCrawls, type DomainCrawl } from "../core/crawl";
+import { catalogDatabaseName, columnClasses, type TableSpec } from "../../../model";
+import { planPendingCrawls, type DomainCrawl } from "../core/crawl";
 import { epochSeconds } from "../core/time";
 import type { TableState } from "../core/types";
 import { errorText, type FlowContext } from "./context";
@@ -33,21 +33,38 @@ export interface CrawlReport {
 
 type TagFailure = { table: string; reason: string };
 
-/** Tags pii=true on the PII columns of the given tables in a catalog database zone. */
+/** Tables reconciled at once: each costs a few catalog and LF calls; a run may hold hundreds. */
+const TAG_CONCURRENCY = 8;
+
+/**
+ * Reconciles the pii LF-tags of the given tables in a catalog database zone with tables.yaml (every
+ * run, not only on schema change: a column moved into pii: is hidden on the next run). A table
+ * not catalogued yet is skipped (it inherits pii=true). Failures are returned, never thrown.
+ */
 export async function tagPiiColumns(ctx: FlowContext, tables: readonly string[], zone: "raw" | "full"): Promise<TagFailure[]> {
   const byName = new Map(ctx.model.tables.map((t) => [t.name, t]));
   const failed: TagFailure[] = [];
-  for (const name of tables) {
-    const spec = byName.get(name);
-    if (!spec || spec.pii.length === 0) continue;
-    const database = catalogDatabaseName(ctx.config.databasePrefix, spec.domain, zone);
-    try {
-      await ctx.ports.tagger.tagColumns(database, name, catalogColumnNames(spec.pii));
-      ctx.ports.log.info("pii.tagged", { database, table: name, columns: spec.pii.length });
-    } catch (error) {
-      failed.push({ table: `${database}.${name}`, reason: `PII column tags not applied: ${errorText(error)}` });
+  const queue = tables.filter((name) => byName.has(name));
+  const worker = async (): Promise<void> => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      const spec = byName.get(name) as TableSpec;
+      const database = catalogDatabaseName(ctx.config.databasePrefix, spec.domain, zone);
+      try {
+        const result = await ctx.ports.tagger.reconcile(database, name, columnClasses(spec));
+        if (!result.exists) continue;
+        if (result.hidden.length > 0 || result.revealed.length > 0)
+          ctx.ports.log.info("pii.reconciled", { database, table: name, hidden: result.hidden, revealed: result.revealed });
+        if (result.unclassified.length > 0)
+          ctx.ports.log.warn("pii.unclassified", { database, table: name, hiddenNeedsClassification: result.unclassified });
+      } catch (error) {
+        failed.push({
+          table: `${database}.${name}`,
+          reason: `PII tags not reconciled (unrevealed columns stay hidden): ${errorText(error)}`,
+        });
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(TAG_CONCURRENCY, queue.length) }, worker));
   return failed;
 }
 

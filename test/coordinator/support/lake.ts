@@ -11,7 +11,7 @@ import {
   CreateJobCommand,
   CreateTableCommand as CreateGlueTableCommand,
 } from "@aws-sdk/client-glue";
-import { CreateLFTagCommand } from "@aws-sdk/client-lakeformation";
+import { AddLFTagsToResourceCommand, CreateLFTagCommand } from "@aws-sdk/client-lakeformation";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -128,7 +128,7 @@ export interface TestLake {
   readonly clients: AwsClients;
   readonly clock: FakeClock;
   readonly tablesFile: string;
-  coordinator(options?: { writeMode?: WriteMode; overrides?: Partial<Ports> }): TestCoordinator;
+  coordinator(options?: { writeMode?: WriteMode; overrides?: Partial<Ports>; env?: Record<string, string> }): TestCoordinator;
 }
 
 export interface TestCoordinator extends Coordinator {
@@ -172,6 +172,19 @@ export async function createLake(clock = new FakeClock(new Date("2024-05-06T23:3
     );
   }
   await clients.lakeformation.send(new CreateLFTagCommand({ TagKey: "pii", TagValues: ["true", "false"] }));
+  await clients.lakeformation.send(new CreateLFTagCommand({ TagKey: "domain", TagValues: [...DOMAINS] }));
+  // As GovernedDatabase does: every database domain=<d> and pii=true (new tables and columns inherit it).
+  for (const domain of DOMAINS)
+    for (const db of [`lake_${domain}`, `lake_${domain}_raw`])
+      await clients.lakeformation.send(
+        new AddLFTagsToResourceCommand({
+          Resource: { Database: { Name: db } },
+          LFTags: [
+            { TagKey: "domain", TagValues: [domain] },
+            { TagKey: "pii", TagValues: ["true"] },
+          ],
+        }),
+      );
   await clients.sns.send(new CreateTopicCommand({ Name: "lake-alerts" }));
   const tablesFile = tablesCopy();
   return {
@@ -182,7 +195,7 @@ export async function createLake(clock = new FakeClock(new Date("2024-05-06T23:3
       const log = memoryLog();
       const alerter = recording(new SnsAlerter(clients.sns, TOPIC_ARN));
       const coordinator = createCoordinator({
-        env: lakeEnv(tablesFile),
+        env: { ...lakeEnv(tablesFile), ...options.env },
         bundleDir: path.dirname(tablesFile),
         clients,
         log,
