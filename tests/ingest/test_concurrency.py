@@ -111,9 +111,10 @@ def test_a_failing_and_a_refused_table_do_not_stop_the_others(lake: Lake, specs:
 
 
 def test_two_tables_staged_at_the_same_moment_each_publish_their_own_wap_snapshot(lake: Lake) -> None:
-    """Table a's write is in flight while table b stages, writes and publishes. With spark.wap.id
-    set and unset around each write without a lock, b's unset makes a's write commit straight
-    to main (unstaged): a's stage then finds no snapshot of its own and fails."""
+    """Table a's stage is under way (spark.wap.id set) when table b stages. With spark.wap.id set
+    and unset around each write without a lock, b stages, publishes and unsets the id while a's
+    write is pending, so a's write commits straight to main (unstaged): a's stage then finds no
+    snapshot of its own and fails. Serialized, b waits for a's stage."""
     from pyspark.sql import types as T
 
     schema = T.StructType([T.StructField("id", T.IntegerType()), T.StructField("label", T.StringType())])
@@ -124,12 +125,14 @@ def test_two_tables_staged_at_the_same_moment_each_publish_their_own_wap_snapsho
         full.create(schema)
         lake.spark.sql(f"INSERT INTO {full.ident} VALUES (0, 'seed')")  # not staged: no wap.id set
         copies[name] = full
-    a_writing = threading.Event()
+    a_writing, b_done = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
     def write_a() -> None:
         a_writing.set()
-        time.sleep(2.0)  # b stages and publishes meanwhile (unless b waits for a's stage)
+        # b stages and publishes meanwhile; with the stage serialized b waits for a instead,
+        # so a gives up waiting after a while and writes
+        b_done.wait(15)
         lake.spark.sql(f"INSERT INTO {copies['wap_a'].ident} VALUES (1, 'a')")
 
     def stage(name: str, write: Any) -> None:
@@ -137,6 +140,9 @@ def test_two_tables_staged_at_the_same_moment_each_publish_their_own_wap_snapsho
             copies[name].publish_write(run_id, write)
         except BaseException as exc:  # noqa: BLE001 -- asserted below
             errors.append(exc)
+        finally:
+            if name == "wap_b":
+                b_done.set()
 
     thread_a = threading.Thread(target=stage, args=("wap_a", write_a))
     thread_a.start()
@@ -145,8 +151,8 @@ def test_two_tables_staged_at_the_same_moment_each_publish_their_own_wap_snapsho
         target=stage, args=("wap_b", lambda: lake.spark.sql(f"INSERT INTO {copies['wap_b'].ident} VALUES (1, 'b')"))
     )
     thread_b.start()
-    thread_a.join(120)
-    thread_b.join(120)
+    thread_a.join(180)
+    thread_b.join(180)
     assert not errors, errors
     for name, full in copies.items():
         rows = lake.spark.sql(f"SELECT id, label FROM {full.ident} ORDER BY id").collect()
