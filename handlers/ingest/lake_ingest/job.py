@@ -228,6 +228,8 @@ class Loader:
         result.watermark = wm.value if wm is not None else None
         result.watermarkKind = wm.kind if wm is not None else None
         stamp = self.reconcile_after_load(spec, result)
+        if self.args.maintenance:  # inside the lease, after the publish, before the commit
+            result.maintenance = self.maintain(spec)
         self.state.commit(
             spec.name,
             self.m.run_id,
@@ -251,6 +253,21 @@ class Loader:
             result.rowsWritten,
             result.watermark,
         )
+
+    def maintain(self, spec: TableSpec) -> dict[str, Any] | None:
+        """Iceberg maintenance of the table's full copy (maintenance.py); its failure is reported
+        in the result and does not undo the load."""
+        from .maintenance import maintain
+
+        full = FullCopy(self.spark, self.m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
+        if not full.exists():
+            return None
+        try:
+            return maintain(self.spark, full, self.args.snapshot_retention_hours)
+        except Exception as exc:  # noqa: BLE001 -- reported; the load's commit still happens
+            error = short_error(exc)
+            log.error("%s: maintenance failed: %s", spec.name, error)
+            return {"error": error}
 
     def read(self, sql: str, columns: list[SourceColumn], predicates: list[str] | None = None) -> Any:
         """A source read with the select list of select_list (dates as text) and its types back."""
