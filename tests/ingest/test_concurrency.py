@@ -75,6 +75,9 @@ def test_tables_load_concurrently_and_each_equals_its_source(
     assert [t.name for t in result.tables] == TABLES  # manifest order
     assert all(t.status == "LOADED" for t in result.tables), [(t.name, t.error) for t in result.tables]
     assert result.status == "SUCCEEDED"
+    for t in result.tables:  # the fixed work per table, by step
+        assert {"leaseCheck", "load", "stateCommit"} <= set(t.stepsMs) and min(t.stepsMs.values()) >= 0, t.stepsMs
+        assert sum(t.stepsMs.values()) <= t.durationMs + 5, t
     for i, spec in enumerate(specs):
         assert lake.assert_full_copy_equals_source(spec) == 200 + 50 * i
         state = lake.state(spec["name"])

@@ -63,6 +63,7 @@ def test_maintenance_compacts_keeps_time_travel_and_expires_only_old_snapshots(l
         "expireSnapshots",
         "removeOrphanFiles",
     }
+    assert res.stepsMs["maintenance"] >= int(report["totalSeconds"] * 1000)
     assert lake.state("upkeep_orders")["lastStatus"] == "LOADED"
     lake.assert_full_copy_equals_source(spec)
     # within the retention (168 h): every snapshot kept, time travel to the first load works

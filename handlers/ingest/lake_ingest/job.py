@@ -82,6 +82,9 @@ class TableResult:
     durationMs: int = 0  # noqa: N815
     reconcile: dict[str, Any] | None = None  # present when a reconcile ran (Outcome.to_result)
     maintenance: dict[str, Any] | None = None  # present when maintenance ran (maintenance.py)
+    # Milliseconds per step of the table's fixed work: leaseCheck, load (source reads, staging and
+    # publish), reconcile, maintenance, stateCommit (see Loader.timed).
+    stepsMs: dict[str, int] = dataclasses.field(default_factory=dict)  # noqa: N815
 
 
 @dataclass
@@ -192,17 +195,27 @@ class Loader:
             sc.setLocalProperty("spark.scheduler.pool", None)
             thread.name = thread_name
 
+    @staticmethod
+    def timed(result: TableResult, step: str, begin: float) -> None:
+        """Adds the milliseconds since begin to the table's step (a step may run more than once)."""
+        result.stepsMs[step] = result.stepsMs.get(step, 0) + int((time.monotonic() - begin) * 1000)
+
     def run_one(self, spec: TableSpec) -> TableResult:
         started = time.monotonic()
         result = TableResult(name=spec.name, status="FAILED")
         try:
             self.state.require_lease(spec.name, self.m.run_id)
+            self.timed(result, "leaseCheck", started)
             if self.jdbc is None:
                 raise RuntimeError(self.source_error or "source not configured")
+            begin = time.monotonic()
             if spec.reconcile is not None and spec.reconcile.skip_load:
                 self.reconcile_only(spec, result)
             else:
                 self.load(spec, result, started)
+            # the load step without what commit() measured itself
+            self.timed(result, "load", begin)
+            result.stepsMs["load"] -= sum(v for k, v in result.stepsMs.items() if k not in ("load", "leaseCheck"))
         except LeaseNotHeld as exc:
             log.warning("%s: %s", spec.name, exc)
             result.status, result.error = "REFUSED", str(exc)
@@ -227,9 +240,15 @@ class Loader:
         result.status = status
         result.watermark = wm.value if wm is not None else None
         result.watermarkKind = wm.kind if wm is not None else None
+        begin = time.monotonic()
         stamp = self.reconcile_after_load(spec, result)
+        if spec.reconcile is not None:
+            self.timed(result, "reconcile", begin)
         if self.args.maintenance:  # inside the lease, after the publish, before the commit
+            begin = time.monotonic()
             result.maintenance = self.maintain(spec)
+            self.timed(result, "maintenance", begin)
+        begin = time.monotonic()
         self.state.commit(
             spec.name,
             self.m.run_id,
@@ -245,6 +264,7 @@ class Loader:
                 reconcile=stamp,
             ),
         )
+        self.timed(result, "stateCommit", begin)
         log.info(
             "%s: %s rows read %d, written %d, watermark %s",
             spec.name,
