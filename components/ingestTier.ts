@@ -24,6 +24,12 @@ export interface TierJobSettings {
   readonly flex?: boolean;
   /** Concurrent runs the job allows (default 2: a retry may overlap a slow run). */
   readonly maxConcurrentRuns?: number;
+  /** Tables one run loads at once (default: sized by the job from its Spark workers). */
+  readonly tableConcurrency?: number;
+  /** Hours snapshots stay readable by time travel before maintenance expires them (default 168, at least 24). */
+  readonly snapshotRetentionHours?: number;
+  /** Iceberg row-level write mode of new full copies (default copy-on-write, see handlers/ingest/README.md). */
+  readonly mergeMode?: "copy-on-write" | "merge-on-read";
 }
 
 export interface IngestTierArgs {
@@ -102,6 +108,16 @@ export function icebergSparkConf(catalog: string, warehouseUri: string, settings
   return entries.map(([k, v]) => `${k}=${v}`).join(" --conf ");
 }
 
+/** The job's concurrency and maintenance arguments; maintenance runs in the catch-all tier (daily). */
+export function scaleArguments(s: TierJobSettings, catchAll: boolean): Record<string, string> {
+  return {
+    ...(s.tableConcurrency !== undefined ? { "--table_concurrency": String(s.tableConcurrency) } : {}),
+    ...(s.snapshotRetentionHours !== undefined ? { "--snapshot_retention_hours": String(s.snapshotRetentionHours) } : {}),
+    ...(s.mergeMode !== undefined ? { "--merge_mode": s.mergeMode } : {}),
+    "--maintenance": catchAll ? "true" : "false",
+  };
+}
+
 export class IngestTier extends pulumi.ComponentResource {
   readonly job: aws.glue.Job;
   readonly jobName: pulumi.Output<string>;
@@ -147,6 +163,7 @@ export class IngestTier extends pulumi.ComponentResource {
           "--tier": args.tier.name,
           "--state_table": args.stateTableName,
           "--connection_name": args.connectionName,
+          ...scaleArguments(s, args.tier.syncsAllTables === true),
         },
         tags: { ...args.tags, tier: args.tier.name },
       },

@@ -79,7 +79,20 @@ const OTHER_WORKER_TYPES: Readonly<Record<string, string>> = {
 export const GLUE_FLEX_WORKER_TYPES: readonly string[] = ["G.1X", "G.2X"];
 /** Glue's longest job timeout (48 hours). */
 export const MAX_GLUE_TIMEOUT_MINUTES = 2880;
-const JOB_SETTING_KEYS = ["glueVersion", "workerType", "numberOfWorkers", "timeoutMinutes", "flex", "maxConcurrentRuns"] as const;
+const JOB_SETTING_KEYS = [
+  "glueVersion",
+  "workerType",
+  "numberOfWorkers",
+  "timeoutMinutes",
+  "flex",
+  "maxConcurrentRuns",
+  "tableConcurrency",
+  "snapshotRetentionHours",
+  "mergeMode",
+] as const;
+/** Time travel reaches back this far at least; orphan-file removal never touches younger files. */
+const MIN_SNAPSHOT_RETENTION_HOURS = 24;
+const MERGE_MODES = ["copy-on-write", "merge-on-read"] as const;
 const DEFAULT_WORKER_TYPE = "G.1X";
 
 /** "5.1" -> [5, 1]; undefined unless the text is <major>.<minor>. */
@@ -104,6 +117,7 @@ function readJobSettings(raw: Dict, key: string, problems: string[]): TierJobSet
     if (!known.includes(field)) problems.push(`${key}.${field} is not a Glue job setting (known: ${known.join(", ")})`);
   }
   const { glueVersion, workerType, numberOfWorkers, timeoutMinutes, flex, maxConcurrentRuns } = raw;
+  const { tableConcurrency, snapshotRetentionHours, mergeMode } = raw;
   const settings: { -readonly [K in keyof TierJobSettings]: TierJobSettings[K] } = {};
   if (glueVersion !== undefined) {
     const parts = typeof glueVersion === "string" ? glueVersionParts(glueVersion) : undefined;
@@ -145,6 +159,23 @@ function readJobSettings(raw: Dict, key: string, problems: string[]): TierJobSet
   if (maxConcurrentRuns !== undefined) {
     if (isWholeNumber(maxConcurrentRuns) && maxConcurrentRuns >= 1) settings.maxConcurrentRuns = maxConcurrentRuns;
     else problems.push(`${key}.maxConcurrentRuns must be a whole number >= 1, got ${JSON.stringify(maxConcurrentRuns)}`);
+  }
+  if (tableConcurrency !== undefined) {
+    if (isWholeNumber(tableConcurrency) && tableConcurrency >= 1) settings.tableConcurrency = tableConcurrency;
+    else problems.push(`${key}.tableConcurrency must be a whole number >= 1, got ${JSON.stringify(tableConcurrency)}`);
+  }
+  if (snapshotRetentionHours !== undefined) {
+    if (isWholeNumber(snapshotRetentionHours) && snapshotRetentionHours >= MIN_SNAPSHOT_RETENTION_HOURS)
+      settings.snapshotRetentionHours = snapshotRetentionHours;
+    else
+      problems.push(
+        `${key}.snapshotRetentionHours must be a whole number of hours >= ${MIN_SNAPSHOT_RETENTION_HOURS}, got ${JSON.stringify(snapshotRetentionHours)}`,
+      );
+  }
+  if (mergeMode !== undefined) {
+    const mode = MERGE_MODES.find((m) => m === mergeMode);
+    if (mode !== undefined) settings.mergeMode = mode;
+    else problems.push(`${key}.mergeMode must be one of ${MERGE_MODES.join(", ")}, got ${JSON.stringify(mergeMode)}`);
   }
   return settings;
 }

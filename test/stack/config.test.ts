@@ -100,7 +100,15 @@ describe("stack config", function () {
               flex: "yes",
               maxConcurrentRuns: 0,
             },
-            every_15_min: { glueVersion: "latest", workerType: "G.3X", timeoutMinutes: 12.5, maxConcurrentRuns: "2" },
+            every_15_min: {
+              glueVersion: "latest",
+              workerType: "G.3X",
+              timeoutMinutes: 12.5,
+              maxConcurrentRuns: "2",
+              tableConcurrency: 0,
+              snapshotRetentionHours: 12,
+              mergeMode: "mor",
+            },
           },
         },
       }),
@@ -108,7 +116,7 @@ describe("stack config", function () {
     assert.ok(error instanceof StackConfigError, String(error));
     const spark = "a Spark job takes one of G.1X, G.2X, G.4X, G.8X, G.12X, G.16X, R.1X, R.2X, R.4X, R.8X";
     assert.deepEqual(error.problems, [
-      "lake:glue.defaults.workers is not a Glue job setting (known: glueVersion, workerType, numberOfWorkers, timeoutMinutes, flex, maxConcurrentRuns)",
+      "lake:glue.defaults.workers is not a Glue job setting (known: glueVersion, workerType, numberOfWorkers, timeoutMinutes, flex, maxConcurrentRuns, tableConcurrency, snapshotRetentionHours, mergeMode)",
       'lake:glue.defaults.glueVersion must be a string like "5.1" (quoted in the stack file), got 5.1',
       `lake:glue.defaults.workerType "G.025X" is for Glue streaming jobs only: ${spark}`,
       "lake:glue.defaults.numberOfWorkers must be a whole number >= 2 (one driver and at least one executor), got 1",
@@ -123,6 +131,9 @@ describe("stack config", function () {
       `lake:glue.tiers.every_15_min.workerType "G.3X" is not a Glue worker type: ${spark}`,
       "lake:glue.tiers.every_15_min.timeoutMinutes must be a whole number of minutes from 1 to 2880, got 12.5",
       'lake:glue.tiers.every_15_min.maxConcurrentRuns must be a whole number >= 1, got "2"',
+      "lake:glue.tiers.every_15_min.tableConcurrency must be a whole number >= 1, got 0",
+      "lake:glue.tiers.every_15_min.snapshotRetentionHours must be a whole number of hours >= 24, got 12",
+      'lake:glue.tiers.every_15_min.mergeMode must be one of copy-on-write, merge-on-read, got "mor"',
     ]);
   });
 

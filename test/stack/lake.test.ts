@@ -86,6 +86,9 @@ describe("the lake program (Pulumi mocks)", function () {
       [4, "FLEX", 120],
     );
     assert.deepEqual([jobs["acme-dev-every-15-min"].numberOfWorkers, jobs["acme-dev-every-15-min"].executionClass], [2, "STANDARD"]);
+    // Iceberg maintenance runs in the catch-all tier's runs only (once a day per table).
+    const maintenance = (job: Dict): unknown => (job.defaultArguments as Dict)["--maintenance"];
+    assert.deepEqual([maintenance(jobs["acme-dev-daily"]), maintenance(jobs["acme-dev-every-15-min"])], ["true", "false"]);
   });
 
   it("schedules each tier in its time zone, the 15-minute tier Monday to Friday only", () => {

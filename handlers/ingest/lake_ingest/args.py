@@ -24,6 +24,10 @@ OPTIONAL = (
     "max_partitions",
     "fetch_size",
     "merge_mode",
+    # Scale (job.py run_all, maintenance.py); IngestTier passes them from the tier's settings.
+    "table_concurrency",
+    "maintenance",
+    "snapshot_retention_hours",
 )
 
 
@@ -43,6 +47,13 @@ class JobArgs:
     # Iceberg row-level write mode of the full copies: copy-on-write (plain data files, every
     # reader can read them) or merge-on-read (delete files; cheaper merges, needs compaction).
     merge_mode: str = "copy-on-write"
+    # Tables loaded at once; 0: sized from the Spark workers (job.default_concurrency).
+    table_concurrency: int = 0
+    # Iceberg maintenance after each table's load (the catch-all tier's runs: once a day).
+    maintenance: bool = False
+    # Snapshots younger than this stay readable by time travel (and orphan files younger than
+    # it are kept, so a write in flight is never removed). Minimum 1 hour.
+    snapshot_retention_hours: int = 168
 
 
 def _from_mapping(values: dict[str, str | None]) -> JobArgs:
@@ -76,7 +87,24 @@ def _from_mapping(values: dict[str, str | None]) -> JobArgs:
         max_partitions=max(1, num("max_partitions", JobArgs.max_partitions)),
         fetch_size=max(1, num("fetch_size", JobArgs.fetch_size)),
         merge_mode=_merge_mode(text("merge_mode")),
+        table_concurrency=num("table_concurrency", JobArgs.table_concurrency),
+        maintenance=_flag("maintenance", text("maintenance")),
+        snapshot_retention_hours=_retention(num("snapshot_retention_hours", JobArgs.snapshot_retention_hours)),
     )
+
+
+def _flag(name: str, value: str | None) -> bool:
+    if value is None:
+        return False
+    if value.lower() not in ("true", "false"):
+        raise ValueError(f"--{name} must be true or false (got {value})")
+    return value.lower() == "true"
+
+
+def _retention(hours: int) -> int:
+    if hours < 1:
+        raise ValueError(f"--snapshot_retention_hours must be at least 1 (got {hours})")
+    return hours
 
 
 def _merge_mode(value: str | None) -> str:

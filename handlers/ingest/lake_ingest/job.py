@@ -1,7 +1,15 @@
-"""The ingest job: load every table of a run manifest by its strategy, one table at a time.
+"""The ingest job: load every table of a run manifest by its strategy, several tables at once.
 
-A table that fails does not stop the others; the job reports every table's outcome and
-returns 1 when any table failed (after all were tried).
+A table that fails does not stop the others; the job reports every table's outcome (in manifest
+order) and returns 1 when any table failed (after all were tried).
+
+Concurrency (run_all): up to --table_concurrency tables load at once in a thread pool (default
+sized from the Spark workers, see default_concurrency). Each table's Spark jobs run in their own
+FAIR scheduler pool (spark.scheduler.mode=FAIR), so one big table does not starve the small
+ones. Per table: its own source metadata connection (a Jdbc of its own), its own lease check and
+state commit as before, and its worker thread is named "table:<name>", which the job's log
+format prints, so every log line names its table. spark.wap.id is session-wide: the WAP stage
+is serialized in writer.py (WAP_LOCK).
 
 Outcome report (for the coordinator): one line on stdout starting with "INGEST_RESULT " and
 the same JSON written to result_uri_for(<manifest URI>) (or --result_uri): for a manifest at
@@ -24,12 +32,16 @@ table's load and again right before its data is published. An error reading the 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import logging
 import os
 import sys
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -73,6 +85,10 @@ class TableResult:
     error: str | None = None
     durationMs: int = 0  # noqa: N815
     reconcile: dict[str, Any] | None = None  # present when a reconcile ran (Outcome.to_result)
+    maintenance: dict[str, Any] | None = None  # present when maintenance ran (maintenance.py)
+    # Milliseconds per step of the table's fixed work: leaseCheck, load (source reads, staging and
+    # publish), reconcile, maintenance, stateCommit (see Loader.timed).
+    stepsMs: dict[str, int] = dataclasses.field(default_factory=dict)  # noqa: N815
 
 
 @dataclass
@@ -88,8 +104,9 @@ class JobResult:
     def to_json(self) -> str:
         document = asdict(self)
         for table in document["tables"]:
-            if table.get("reconcile") is None:
-                table.pop("reconcile", None)
+            for optional in ("reconcile", "maintenance"):
+                if table.get(optional) is None:
+                    table.pop(optional, None)
         return json.dumps(document, separators=(",", ":"), sort_keys=False)
 
 
@@ -109,8 +126,25 @@ def lineage_fields() -> list[Any]:
     return [T.StructField("_ingested_at", T.TimestampType(), True), T.StructField("_run_id", T.StringType(), True)]
 
 
+def default_concurrency(spark: Any) -> int:
+    """Tables at once when the tier says nothing: one per core Spark schedules on (its default
+    parallelism: all executor cores on Glue), at least 2, at most MAX_DEFAULT_CONCURRENCY (the
+    driver runs every table's catalog calls and commits)."""
+    try:
+        cores = int(spark.sparkContext.defaultParallelism)
+    except Exception:  # noqa: BLE001 -- a session without a context answer: the minimum
+        cores = 2
+    return max(2, min(MAX_DEFAULT_CONCURRENCY, cores))
+
+
+MAX_DEFAULT_CONCURRENCY = 16
+
+
 class Loader:
-    """Loads the tables of one manifest."""
+    """Loads the tables of one manifest.
+
+    jdbc_factory: a new source client (own metadata connection) per table, so tables loading at
+    once never share a connection; without it every table uses jdbc (one at a time only)."""
 
     def __init__(
         self,
@@ -120,6 +154,7 @@ class Loader:
         state: StateStore,
         jdbc: Jdbc | None,
         source_error: str | None = None,
+        jdbc_factory: Callable[[], Jdbc] | None = None,
     ) -> None:
         self.spark = spark
         self.m = manifest
@@ -127,24 +162,64 @@ class Loader:
         self.state = state
         self.jdbc = jdbc
         self.source_error = source_error
+        self.jdbc_factory = jdbc_factory
+
+    def concurrency(self) -> int:
+        if self.jdbc_factory is None and self.jdbc is not None:
+            return 1  # one shared source connection
+        wanted = self.args.table_concurrency or default_concurrency(self.spark)
+        return max(1, min(wanted, len(self.m.tables)))
 
     def run_all(self) -> list[TableResult]:
-        results = []
-        for spec in self.m.tables:
-            results.append(self.run_one(spec))
-        return results
+        """Every table's result, in manifest order, whatever order they finished in."""
+        limit = self.concurrency()
+        if limit <= 1:
+            return [self.run_in_own_context(spec) for spec in self.m.tables]
+        log.info("loading %d tables, %d at once", len(self.m.tables), limit)
+        with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="table") as pool:
+            return list(pool.map(self.run_in_own_context, self.m.tables))
+
+    def run_in_own_context(self, spec: TableSpec) -> TableResult:
+        """run_one with the table's own source client, FAIR pool and thread name (log lines)."""
+        thread = threading.current_thread()
+        thread_name = thread.name
+        thread.name = f"table:{spec.name}"
+        sc = self.spark.sparkContext
+        sc.setLocalProperty("spark.scheduler.pool", spec.name)
+        try:
+            loader = self
+            if self.jdbc_factory is not None and self.jdbc is not None:
+                loader = copy.copy(self)
+                loader.jdbc = self.jdbc_factory()
+            return loader.run_one(spec)
+        except BaseException as exc:  # noqa: BLE001 -- run_one catches Exception; this is the rest
+            log.error("%s: stopped: %s", spec.name, short_error(exc))
+            raise
+        finally:
+            sc.setLocalProperty("spark.scheduler.pool", None)
+            thread.name = thread_name
+
+    @staticmethod
+    def timed(result: TableResult, step: str, begin: float) -> None:
+        """Adds the milliseconds since begin to the table's step (a step may run more than once)."""
+        result.stepsMs[step] = result.stepsMs.get(step, 0) + int((time.monotonic() - begin) * 1000)
 
     def run_one(self, spec: TableSpec) -> TableResult:
         started = time.monotonic()
         result = TableResult(name=spec.name, status="FAILED")
         try:
             self.state.require_lease(spec.name, self.m.run_id)
+            self.timed(result, "leaseCheck", started)
             if self.jdbc is None:
                 raise RuntimeError(self.source_error or "source not configured")
+            begin = time.monotonic()
             if spec.reconcile is not None and spec.reconcile.skip_load:
                 self.reconcile_only(spec, result)
             else:
                 self.load(spec, result, started)
+            # the load step without what commit() measured itself
+            self.timed(result, "load", begin)
+            result.stepsMs["load"] -= sum(v for k, v in result.stepsMs.items() if k not in ("load", "leaseCheck"))
         except LeaseNotHeld as exc:
             log.warning("%s: %s", spec.name, exc)
             result.status, result.error = "REFUSED", str(exc)
@@ -169,7 +244,15 @@ class Loader:
         result.status = status
         result.watermark = wm.value if wm is not None else None
         result.watermarkKind = wm.kind if wm is not None else None
+        begin = time.monotonic()
         stamp = self.reconcile_after_load(spec, result)
+        if spec.reconcile is not None:
+            self.timed(result, "reconcile", begin)
+        if self.args.maintenance:  # inside the lease, after the publish, before the commit
+            begin = time.monotonic()
+            result.maintenance = self.maintain(spec)
+            self.timed(result, "maintenance", begin)
+        begin = time.monotonic()
         self.state.commit(
             spec.name,
             self.m.run_id,
@@ -185,6 +268,7 @@ class Loader:
                 reconcile=stamp,
             ),
         )
+        self.timed(result, "stateCommit", begin)
         log.info(
             "%s: %s rows read %d, written %d, watermark %s",
             spec.name,
@@ -193,6 +277,21 @@ class Loader:
             result.rowsWritten,
             result.watermark,
         )
+
+    def maintain(self, spec: TableSpec) -> dict[str, Any] | None:
+        """Iceberg maintenance of the table's full copy (maintenance.py); its failure is reported
+        in the result and does not undo the load."""
+        from .maintenance import maintain
+
+        full = FullCopy(self.spark, self.m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
+        if not full.exists():
+            return None
+        try:
+            return maintain(self.spark, full, self.args.snapshot_retention_hours)
+        except Exception as exc:  # noqa: BLE001 -- reported; the load's commit still happens
+            error = short_error(exc)
+            log.error("%s: maintenance failed: %s", spec.name, error)
+            return {"error": error}
 
     def read(self, sql: str, columns: list[SourceColumn], predicates: list[str] | None = None) -> Any:
         """A source read with the select list of select_list (dates as text) and its types back."""
@@ -567,7 +666,14 @@ def run(spark: Any, args: JobArgs) -> JobResult:
     except Exception as exc:  # noqa: BLE001 -- every table then fails with this reason
         source_error = short_error(exc)
         log.error("source configuration failed: %s", source_error)
-    tables = Loader(spark, manifest, args, state, jdbc, source_error).run_all()
+    jdbc_factory = None
+    if jdbc is not None:
+        made = jdbc
+
+        def jdbc_factory() -> Jdbc:
+            return Jdbc(spark, made.config, args.fetch_size)
+
+    tables = Loader(spark, manifest, args, state, jdbc, source_error, jdbc_factory).run_all()
     failed = any(t.status == "FAILED" for t in tables)
     return JobResult(
         runId=manifest.run_id,
@@ -600,13 +706,16 @@ def report(result: JobResult, args: JobArgs) -> None:
 
 
 def main(argv: list[str]) -> int:
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+    )
     os.environ["TZ"] = "UTC"
     time.tzset()
     args = parse_args(argv)
     from pyspark.sql import SparkSession
 
-    spark = SparkSession.builder.getOrCreate()
+    # FAIR: tables loading at once share the executors (each in its own pool, see run_all).
+    spark = SparkSession.builder.config("spark.scheduler.mode", "FAIR").getOrCreate()
     started_at = iso_ts(datetime.now(UTC))
     try:
         result = run(spark, args)

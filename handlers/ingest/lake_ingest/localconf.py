@@ -66,6 +66,8 @@ def local_spark_conf(catalog: str, warehouse_uri: str, jar_dir: str, cores: int 
         "spark.driver.memory": "2g",
         "spark.sql.adaptive.enabled": "true",
         "spark.log.level": "WARN",
+        # Tables load concurrently, each in its own pool (job.py run_all), as in Glue.
+        "spark.scheduler.mode": "FAIR",
     }
 
 

@@ -23,11 +23,18 @@ and the run still holds the table's lease (checked right before the cherry-pick)
 whose lease was taken over while it was reading never lays its older read over what the new
 lease holder published. The remaining window is the few milliseconds between that check and
 the cherry-pick's commit.
+
+Tables load concurrently (job.py): spark.wap.id is a session-wide setting that Iceberg reads
+when a write is planned, and Iceberg offers no per-write option for it. So the stage (set the
+id, write, unset it) holds WAP_LOCK: without it, one table's unset lets another table's write
+in flight commit straight to main, unstaged (tests/ingest/test_concurrency.py). Source reads,
+raw batches, counts, catalog calls and the publish run outside the lock.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -47,6 +54,10 @@ TABLE_PROPERTIES = {
     "write.wap.enabled": "true",
     "write.parquet.compression-codec": "zstd",
 }
+
+
+# Held while spark.wap.id is set: one staged write at a time per Spark session.
+WAP_LOCK = threading.Lock()
 
 
 def q(name: str) -> str:
@@ -210,11 +221,12 @@ class FullCopy:
         # Before the write (no work for a run that cannot publish) and again before the publish.
         parent = self._check_unmoved(self._base) if self._pinned else self.current_snapshot_id()
         before = self._staged_ids(run_id, parent)  # an earlier attempt's, never published
-        self.spark.conf.set("spark.wap.id", run_id)
-        try:
-            write()
-        finally:
-            self.spark.conf.unset("spark.wap.id")
+        with WAP_LOCK:
+            self.spark.conf.set("spark.wap.id", run_id)
+            try:
+                write()
+            finally:
+                self.spark.conf.unset("spark.wap.id")
         mine = self._staged_ids(run_id, parent) - before
         if len(mine) != 1:
             raise RuntimeError(
