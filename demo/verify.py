@@ -8,7 +8,8 @@ and types) and every row becomes sha256 of its values (columns in source order, 
 marked). The multisets of hashes are compared: `missing` rows are in the source and not in the
 lake, `extra` rows in the lake and not in the source (a lake row that equals a source row but
 appears more often than there counts as extra too). `keyDuplicates`: lake rows whose primary
-key appears more than once. `iceberg` targets are the governed full copies; `rawPath` targets
+key appears more than once. `keysNotInSource`: lake rows whose primary key the source no longer
+has (rows deleted at the source still in the lake). `iceberg` targets are the governed full copies; `rawPath` targets
 are the baseline's appended Parquet folders (the blueprint's target table).
 """
 
@@ -78,7 +79,11 @@ def compare(spark: Any, jdbc: Jdbc, database: str, target: dict[str, Any]) -> di
     ).collect()[0]
     keys = [k.lower() for k in target.get("primaryKey", [])]
     key_dupes = 0
+    keys_not_in_source = 0
     if keys:
+        lake_keys = lake.select(*[quote_ident(k) for k in keys])
+        source_keys = source.select(*[quote_ident(k) for k in keys])
+        keys_not_in_source = lake_keys.join(source_keys, keys, "left_anti").count()
         key_dupes = (
             lake.groupBy(*[quote_ident(k) for k in keys])
             .count()
@@ -96,6 +101,7 @@ def compare(spark: Any, jdbc: Jdbc, database: str, target: dict[str, Any]) -> di
         missing=missing,
         extra=extra,
         keyDuplicates=int(key_dupes),
+        keysNotInSource=int(keys_not_in_source),
         extraLakeColumns=sorted(set(present) - set(names)),
     )
     return out
