@@ -23,6 +23,7 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "handlers", "ingest"))
 
+from lake_ingest import session  # noqa: E402
 from lake_ingest.errors import SourceTableMissing  # noqa: E402
 from lake_ingest.source import Jdbc, SourceConfig, quote_ident, with_driver_params  # noqa: E402
 
@@ -113,6 +114,8 @@ def main(argv: list[str]) -> int:
 
     spark = SparkSession.builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    # The job's own session settings (no read-side CHAR padding, etc.): the source must read as the job reads it.
+    session.apply(spark)
     config = SourceConfig(
         with_driver_params(request["jdbcUrl"]),
         os.environ.get("LAKE_SOURCE_USER", "lake_ingest"),
