@@ -6,6 +6,7 @@
  */
 import { UsageError } from "./args";
 import { ACCESS_USAGE, accessCommand } from "./commands/access";
+import { CATALOG_USAGE, catalogCommand } from "./commands/catalog";
 import { DRIFT_USAGE, driftCommand } from "./commands/drift";
 import { INIT_USAGE, initCommand } from "./commands/init";
 import { ONBOARD_USAGE, onboardCommand } from "./commands/onboard";
@@ -31,6 +32,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; usage: string }>> = {
   reload: { run: reloadCommand, usage: RELOAD_USAGE },
   backfill: { run: backfillCommand, usage: BACKFILL_USAGE },
   access: { run: accessCommand, usage: ACCESS_USAGE },
+  catalog: { run: catalogCommand, usage: CATALOG_USAGE },
 };
 
 export const USAGE = `usage: lake <command> [options]

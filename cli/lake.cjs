@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry for package.json "bin": {"lake": "cli/lake.cjs"}: runs the TypeScript CLI through ts-node
+// Launcher of the repository's CLI (not shipped in the library package): runs the TypeScript CLI through ts-node
 // (transpile only; `npm run typecheck` is the type check), with the repository's tsconfig.
 /* global require, __dirname, process, console */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS shim that loads the TypeScript CLI */

@@ -1,6 +1,7 @@
 /**
  * IngestCode: uploads the ingest job's code to the scripts bucket once for every tier: the
- * entry script, its Python package (zipped for --extra-py-files) and the JDBC driver jar.
+ * entry script, its Python package (zipped for --extra-py-files) and the JDBC driver jar of the
+ * configured source engine (stacks/ingestCodePaths.ts: MariaDB Connector/J or the PostgreSQL driver).
  * Object keys carry the content hash so a job never runs a half-updated mix of files.
  */
 import * as aws from "@pulumi/aws";
@@ -20,7 +21,7 @@ export interface IngestCodeArgs {
   readonly packageDir: string;
   /** Extra files placed inside the package zip, by path inside the zip (e.g. the manifest schema). */
   readonly packageExtras?: Readonly<Record<string, string>>;
-  /** JDBC driver jar for the source engine. */
+  /** JDBC driver jar for the source engine (the job gets it with --extra-jars). */
   readonly driverJarPath: string;
 }
 

@@ -7,9 +7,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { TierSpec } from "../model";
 import { policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
+import { ICEBERG_CATALOG_FILE } from "./packageFiles";
 
 export interface TierJobSettings {
   /** Glue version (default "5.1"); policy requires 5.0 or newer. */
@@ -67,7 +67,7 @@ interface IcebergCatalogSettings {
   readonly localOnlyCatalog: Readonly<Record<string, string>>;
 }
 
-export const ICEBERG_CATALOG_FILE = join(__dirname, "..", "handlers", "contracts", "iceberg-catalog.json");
+export { ICEBERG_CATALOG_FILE };
 
 export function loadIcebergCatalogSettings(file = ICEBERG_CATALOG_FILE): IcebergCatalogSettings {
   const parsed = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;

@@ -6,8 +6,27 @@
 export const SOURCE_ENGINES = ["mariadb", "mysql", "postgresql", "sqlserver", "oracle"] as const;
 export type SourceEngine = (typeof SOURCE_ENGINES)[number];
 
+/**
+ * The engines the ingest job can load (a dialect in handlers/ingest/lake_ingest/dialects). SQL
+ * Server and Oracle keep their URLs and quoting here for later but are refused by the stack config.
+ */
+export const LOADABLE_ENGINES = ["mariadb", "mysql", "postgresql"] as const;
+export type LoadableEngine = (typeof LOADABLE_ENGINES)[number];
+
 export function isSourceEngine(value: string): value is SourceEngine {
   return (SOURCE_ENGINES as readonly string[]).includes(value);
+}
+
+export function isLoadableEngine(value: string): value is LoadableEngine {
+  return (LOADABLE_ENGINES as readonly string[]).includes(value);
+}
+
+/** Why the stack cannot use the engine (named by its config key), or undefined when it can. */
+export function engineProblem(engine: string, key = "lake:source.engine"): string | undefined {
+  if (isLoadableEngine(engine)) return undefined;
+  if (isSourceEngine(engine))
+    return `${key} "${engine}" cannot be loaded yet: the ingest job reads ${LOADABLE_ENGINES.join(", ")} (no ${engine} dialect in handlers/ingest/lake_ingest/dialects)`;
+  return `${key} must be one of ${LOADABLE_ENGINES.join(", ")} (got "${engine}")`;
 }
 
 export interface SourceLocation {
@@ -67,27 +86,28 @@ export function qualifiedTableName(location: SourceLocation, table: string): str
 
 /**
  * JDBC URL for the engine. Sessions run in UTC so DATETIME/TIMESTAMP values are read without
- * a local-time shift. MariaDB uses the jdbc:mysql scheme (what Glue's JDBC connection accepts)
- * with the MariaDB driver, which needs permitMysqlScheme to accept it.
+ * a local-time shift. MariaDB and MySQL use the jdbc:mysql scheme (what Glue's JDBC connection
+ * accepts) with MariaDB Connector/J, the driver the job ships for both, which needs
+ * permitMysqlScheme to accept it. TLS checks the server certificate and host name against the
+ * JVM's trust store for every engine (PostgreSQL: DefaultJavaSSLFactory, since a Glue worker has
+ * no ~/.postgresql/root.crt for the driver's default factory).
  */
 export function jdbcUrl(location: SourceLocation): string {
   const { host, port, database } = location;
   const tls = location.requireTls ?? true;
   switch (location.engine) {
     case "mariadb":
+    case "mysql":
       return (
         `jdbc:mysql://${host}:${port}/${database}?permitMysqlScheme` +
         `&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true` +
         (tls ? "&sslMode=verify-full" : "")
       );
-    case "mysql":
-      return (
-        `jdbc:mysql://${host}:${port}/${database}?connectionTimeZone=UTC` +
-        `&forceConnectionTimeZoneToSession=true` +
-        (tls ? "&sslMode=VERIFY_IDENTITY" : "")
-      );
     case "postgresql":
-      return `jdbc:postgresql://${host}:${port}/${database}?options=-c%20TimeZone%3DUTC` + (tls ? "&sslmode=verify-full" : "");
+      return (
+        `jdbc:postgresql://${host}:${port}/${database}?options=-c%20TimeZone%3DUTC` +
+        (tls ? "&sslmode=verify-full&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory" : "")
+      );
     case "sqlserver":
       return `jdbc:sqlserver://${host}:${port};databaseName=${database};encrypt=${tls ? "true" : "false"}`;
     case "oracle":
@@ -99,13 +119,12 @@ export function jdbcUrl(location: SourceLocation): string {
   }
 }
 
-/** JDBC driver class the Glue job loads for the engine. */
+/** JDBC driver class the Glue job loads for the engine (MariaDB Connector/J for MySQL too). */
 export function jdbcDriverClass(engine: SourceEngine): string {
   switch (engine) {
     case "mariadb":
-      return "org.mariadb.jdbc.Driver";
     case "mysql":
-      return "com.mysql.cj.jdbc.Driver";
+      return "org.mariadb.jdbc.Driver";
     case "postgresql":
       return "org.postgresql.Driver";
     case "sqlserver":

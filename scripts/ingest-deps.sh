@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Downloads the ingest job's jars from Maven Central into .cache/jars, verified by SHA-256,
-# once (cached). Glue 5.1 brings Iceberg itself (--datalake-formats iceberg); only the MariaDB
-# driver is uploaded for Glue (IngestCode). Prints the jar folder.
+# once (cached). Glue 5.1 brings Iceberg itself (--datalake-formats iceberg); only the source
+# engine's JDBC driver (MariaDB Connector/J or the PostgreSQL driver) is uploaded for Glue
+# (IngestCode, stacks/ingestCodePaths.ts names the same files). Prints the jar folder.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="$root/.cache/jars"
@@ -11,6 +12,7 @@ central="https://repo1.maven.org/maven2"
 # path in Maven Central | sha256
 jars=(
   "org/mariadb/jdbc/mariadb-java-client/3.5.11/mariadb-java-client-3.5.11.jar|42604178b9e57ec08ee0035079961516f086e455d0141f0b22c6eff29fb2fff4"
+  "org/postgresql/postgresql/42.7.14/postgresql-42.7.14.jar|73914527305a40cce504b0d3d90b23caf565136912d607ae8ae7c5895512332c"
   "org/apache/iceberg/iceberg-spark-runtime-3.5_2.12/1.10.0/iceberg-spark-runtime-3.5_2.12-1.10.0.jar|70f9471870b2d456167d703c829f098a446b86bb1379eee338c0efa03a341026"
 )
 

@@ -8,6 +8,7 @@ cd "$root"
 venv="$("$root/scripts/python-env.sh")"
 "$root/scripts/ingest-deps.sh" >/dev/null
 "$root/scripts/mariadb.sh"
+"$root/scripts/postgres.sh" >/dev/null
 export MOTO_PORT="${MOTO_PORT:-5056}"
 started_moto=0
 if ! curl -fsS "http://127.0.0.1:$MOTO_PORT/moto-api/" >/dev/null 2>&1; then started_moto=1; fi

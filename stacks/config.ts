@@ -3,7 +3,15 @@
  * errors that name the config key. Pulumi.<stack>.yaml holds every one of them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_PORTS, firesPerActiveHour, isSourceEngine, isValidTimeZone, type SourceLocation, type TierSpec } from "../model";
+import {
+  DEFAULT_PORTS,
+  engineProblem,
+  firesPerActiveHour,
+  isSourceEngine,
+  isValidTimeZone,
+  type SourceLocation,
+  type TierSpec,
+} from "../model";
 import type { TierJobSettings } from "../components/ingestTier";
 import type { SourceNetwork } from "../components/sourceConnection";
 import { MIN_GLUE_VERSION, MIN_GLUE_WORKERS } from "../policies/conventions";
@@ -197,8 +205,8 @@ export function readStackConfig(): LakeStackConfig {
 
   const sourceRaw = lake.getObject<Dict>("source") ?? {};
   const engine = str(sourceRaw, "engine") ?? "";
-  if (!isSourceEngine(engine))
-    problems.push(`lake:source.engine must be one of mariadb, mysql, postgresql, sqlserver, oracle (got "${engine}")`);
+  const unloadable = engineProblem(engine);
+  if (unloadable) problems.push(unloadable);
   const secretId = str(sourceRaw, "secretId");
   if (!secretId) problems.push("lake:source.secretId (Secrets Manager secret name or ARN with the source credentials) is required");
   for (const forbidden of ["password", "user", "username"]) {

@@ -56,8 +56,14 @@ function isSecret(value: unknown): boolean {
   );
 }
 
+function isAssetOrArchive(value: unknown): boolean {
+  return pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value);
+}
+
 function unwrapSecrets(value: unknown): unknown {
   if (isSecret(value)) return unwrapSecrets((value as Record<string, unknown>).value);
+  // Assets and archives stay the SDK's objects: their paths are promises a copy would lose.
+  if (isAssetOrArchive(value)) return value;
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));

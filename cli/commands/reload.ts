@@ -186,7 +186,7 @@ async function reloadTables(argv: readonly string[], io: Io, command: "reload" |
     for (const t of tables) {
       if (!states.has(t)) continue; // never loaded: no watermark to remove
       const outcome = await resetWatermark(target.dynamodb, target.stateTable, t, requestId, new Date());
-      if (outcome.reset) say(`  ${t}: watermark removed`);
+      if (outcome.reset) say(`  ${t}: ${states.get(t)?.watermark ? "watermark removed" : "reset (no watermark was stored)"}`);
       else refused.push(`${t} (leased by ${outcome.holderRunId ?? "?"} meanwhile)`);
     }
     if (refused.length > 0) {

@@ -13,6 +13,7 @@ interface ColumnRow {
   data_type: string;
   is_nullable: string;
   extra: string | null;
+  column_comment: string | null;
 }
 interface KeyRow {
   table_name: string;
@@ -51,7 +52,7 @@ export class MariaDbIntrospector implements Introspector {
     );
     const columns = await this.connection.query<ColumnRow[]>(
       `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, DATA_TYPE AS data_type,
-              IS_NULLABLE AS is_nullable, EXTRA AS extra
+              IS_NULLABLE AS is_nullable, EXTRA AS extra, COLUMN_COMMENT AS column_comment
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
       [schema],
     );
@@ -69,6 +70,7 @@ export class MariaDbIntrospector implements Introspector {
         autoIncrement: extra.includes("auto_increment"),
         // MariaDB: "on update current_timestamp()"; MySQL: "DEFAULT_GENERATED on update CURRENT_TIMESTAMP".
         updatedByDatabase: /on update current_timestamp/.test(extra),
+        ...(row.column_comment ? { comment: row.column_comment } : {}),
       };
     });
     const keysOf = groupBy(keys, (row) => row.column_name);

@@ -4,7 +4,7 @@
  * environment variable LAKE_SOURCE_PASSWORD, and URLs are printed redacted.
  */
 import { UsageError } from "../args";
-import { DEFAULT_PORTS, type SourceEngine } from "../../model";
+import { DEFAULT_PORTS, engineProblem, isSourceEngine, type SourceEngine } from "../../model";
 
 export const PASSWORD_ENV = "LAKE_SOURCE_PASSWORD";
 
@@ -42,6 +42,11 @@ export function parseSourceUrl(text: string, env: NodeJS.ProcessEnv = process.en
     throw new UsageError(`--source "${redactUrl(text)}" is not a URL (expected e.g. mariadb://user@127.0.0.1:3306/erp)`);
   }
   const engine = SCHEMES[url.protocol];
+  const named = url.protocol.replace(/:$/, "");
+  if (!engine && isSourceEngine(named)) {
+    // A stack can name it (model/engines.ts keeps its URL) but the ingest job cannot load it.
+    throw new UsageError(`--source: ${engineProblem(named)}; onboarding its tables would give tables the job fails on`);
+  }
   if (!engine) {
     throw new UsageError(`--source: unsupported scheme "${url.protocol}" (use mariadb://, mysql://, postgres:// or postgresql://)`);
   }

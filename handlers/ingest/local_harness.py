@@ -79,12 +79,20 @@ def watermark_of(item: dict[str, Any]) -> dict[str, str] | None:
     return {"kind": item["watermarkKind"]["S"], "value": item["watermark"]["S"]}
 
 
-def quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
+def quote(name: str, engine: str = "mariadb") -> str:
+    from lake_ingest.dialects import dialect_for
+
+    return dialect_for(engine).quote(name)
 
 
 def table_spec(
-    entry: dict[str, Any], lake_uri: str, source_db: str, prefix: str = "lake", lookback_seconds: int = 600
+    entry: dict[str, Any],
+    lake_uri: str,
+    source_db: str,
+    prefix: str = "lake",
+    lookback_seconds: int = 600,
+    engine: str = "mariadb",
+    schema: str | None = None,
 ) -> dict[str, Any]:
     """A manifest tableSpec (without watermark) from a tables.yaml-like entry."""
     name, domain = entry["name"], entry["domain"]
@@ -93,7 +101,7 @@ def table_spec(
         "name": name,
         "domain": domain,
         "sourceName": source,
-        "quotedSourceName": f"{quote(source_db)}.{quote(source)}",
+        "quotedSourceName": f"{quote(schema or source_db, engine)}.{quote(source, engine)}",
         "strategy": entry["strategy"],
         "primaryKey": list(entry.get("primaryKey", [])),
         "pii": list(entry.get("pii", [])),
@@ -139,9 +147,11 @@ def plan_run(
     lease_seconds: int = 3600,
     take_leases: bool = True,
     source_time_zone: str | None = None,
+    engine: str = "mariadb",
+    schema: str | None = None,
 ) -> dict[str, Any]:
     """Manifest for given table specs (tests, benchmark), leased like the coordinator."""
-    source: dict[str, Any] = {"engine": "mariadb", "database": source_db, "schema": source_db}
+    source: dict[str, Any] = {"engine": engine, "database": source_db, "schema": schema or source_db}
     if source_time_zone is not None:
         source["timeZone"] = source_time_zone
     manifest = {

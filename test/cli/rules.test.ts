@@ -37,6 +37,12 @@ describe("lake CLI rules", () => {
       (e: unknown) => e instanceof UsageError && !e.message.includes("pw@"),
     );
     assert.throws(() => parseSourceUrl("oracle://u@h/x", {}), UsageError);
+    // an engine a stack can name but the ingest job cannot load: refused by its config key
+    assert.throws(
+      () => parseSourceUrl("sqlserver://u@h/x", {}),
+      (e: unknown) => e instanceof UsageError && e.message.includes('lake:source.engine "sqlserver" cannot be loaded yet'),
+    );
+    assert.throws(() => parseSourceUrl("ftp://u@h/x", {}), /unsupported scheme "ftp:"/);
     assert.throws(() => parseSourceUrl("mariadb://u@h", {}), /names no database/);
     assert.equal(redactUrl("mariadb://u:pw@h:1/erp"), "mariadb://u:***@h:1/erp");
   });

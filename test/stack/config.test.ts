@@ -37,9 +37,22 @@ describe("stack config", function () {
     assert.ok(error instanceof StackConfigError, String(error));
     assert.deepEqual(error.problems, [
       "lake:businessTimeZone is required",
-      'lake:source.engine must be one of mariadb, mysql, postgresql, sqlserver, oracle (got "db2")',
+      'lake:source.engine must be one of mariadb, mysql, postgresql (got "db2")',
       "lake:network.securityGroupIds must list at least one security group",
     ]);
+  });
+
+  it("refuses a source engine the ingest job cannot load, naming lake:source.engine", async () => {
+    for (const engine of ["sqlserver", "oracle"]) {
+      const error = await failure(withConfig(dev, { "lake:source": { ...(dev["lake:source"] as object), engine, schema: "ERP" } }));
+      assert.ok(error instanceof StackConfigError, String(error));
+      assert.deepEqual(
+        error.problems.filter((p) => p.startsWith("lake:source.engine")),
+        [
+          `lake:source.engine "${engine}" cannot be loaded yet: the ingest job reads mariadb, mysql, postgresql (no ${engine} dialect in handlers/ingest/lake_ingest/dialects)`,
+        ],
+      );
+    }
   });
 
   it("refuses credentials in config: they belong in Secrets Manager", async () => {

@@ -1,9 +1,13 @@
 /** The job package ships source files only, versioned by their content. */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { contentHash, sourceFiles } from "../../components/ingestCode";
+import { LOADABLE_ENGINES } from "../../model";
+import { INGEST_CODE } from "../../stacks/ingestCodePaths";
+
+const REPO_ROOT = join(__dirname, "..", "..");
 
 describe("ingest code packaging", () => {
   const dir = mkdtempSync(join(tmpdir(), "pkg-"));
@@ -29,5 +33,21 @@ describe("ingest code packaging", () => {
     assert.equal(contentHash([dir]), before, "caches do not count");
     writeFileSync(join(dir, "job.py"), "print('b')\n");
     assert.notEqual(contentHash([dir]), before);
+  });
+});
+
+describe("ingest driver jars", () => {
+  const deps = readFileSync(join(REPO_ROOT, "scripts/ingest-deps.sh"), "utf8");
+
+  it("ships for every engine the job loads a jar scripts/ingest-deps.sh pins (with its SHA-256)", () => {
+    for (const engine of LOADABLE_ENGINES) {
+      const jar = INGEST_CODE.driverJar(engine).split("/").pop() ?? "";
+      assert.match(deps, new RegExp(`/${jar.replace(/\./g, "\\.")}\\|[0-9a-f]{64}"`), `${engine}: ${jar}`);
+    }
+    assert.match(INGEST_CODE.driverJar("postgresql"), /postgresql-42\.7\.\d+\.jar$/);
+  });
+
+  it("has no jar for an engine the job cannot load", () => {
+    assert.throws(() => INGEST_CODE.driverJar("oracle"), /lake:source.engine "oracle" cannot be loaded yet/);
   });
 });

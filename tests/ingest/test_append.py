@@ -1,5 +1,6 @@
-"""append: key > watermark and <= the max key at the start; BIGINT UNSIGNED keys; crashes
-after the data commit and before the publish, then retries of the same run: no duplicate."""
+"""append: key > watermark and <= the max key at the start; keys near the top of the widest
+integer type (MariaDB: BIGINT UNSIGNED); crashes after the data commit and before the publish,
+then retries of the same run: no duplicate. On both engines."""
 
 from __future__ import annotations
 
@@ -9,26 +10,23 @@ from lake_ingest.state import StateStore
 from lake_ingest.writer import FullCopy
 from tests.ingest.helpers import Lake
 
-EVENTS = """
-CREATE TABLE audit_log (
-  audit_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  action VARCHAR(20) NOT NULL,
-  payload JSON NULL,
-  at DATETIME(3) NOT NULL
-)
-"""
+ENGINES = ("mariadb", "postgresql")
 
 
 def insert(lake: Lake, n: int, action: str = "insert") -> None:
     lake.sql(
         "INSERT INTO audit_log (action, payload, at) VALUES "
-        + ", ".join(f"('{action}', '{{\"i\": {i}}}', UTC_TIMESTAMP(3))" for i in range(n))
+        + ", ".join(f"('{action}', '{{\"i\": {i}}}', {lake.now()})" for i in range(n))
     )
 
 
 @pytest.fixture(scope="module")
 def spec(lake: Lake) -> dict:
-    lake.sql(EVENTS, "ALTER TABLE audit_log AUTO_INCREMENT = 18446744073709551000")
+    lake.sql(
+        f"CREATE TABLE audit_log (audit_id {lake.type('widest auto id')} PRIMARY KEY, action VARCHAR(20) NOT NULL,"
+        f" payload {lake.type('json')} NULL, at {lake.type('datetime')} NOT NULL)",
+        lake.restart_identity("audit_log", "audit_id", lake.top_key),
+    )
     return lake.spec(name="audit_log", domain="finance", strategy="append", key="audit_id", primaryKey=["audit_id"])
 
 
@@ -37,7 +35,7 @@ def test_append_end_to_end(lake: Lake, spec: dict) -> None:
     first = lake.load_one(spec)
     assert first.status == "LOADED", first.error
     assert first.rowsRead == 5 and first.watermarkKind == "integer"
-    assert first.watermark == str(18446744073709551004)  # beyond a signed BIGINT, kept exact
+    assert first.watermark == str(lake.top_key + 4)  # MariaDB: beyond a signed BIGINT, kept exact
     lake.assert_full_copy_equals_source(spec)
     insert(lake, 3)
     second = lake.load_one(spec)
@@ -105,10 +103,11 @@ def test_parallel_read_of_a_large_table(lake: Lake, monkeypatch: pytest.MonkeyPa
     from lake_ingest.source import Jdbc
 
     lake.sql(
-        "CREATE TABLE machine_telemetry (telemetry_id BIGINT UNSIGNED NOT NULL PRIMARY KEY, v DOUBLE NOT NULL)",
-        "INSERT INTO machine_telemetry SELECT seq, seq / 7 FROM seq_1_to_1000",
-        "INSERT INTO machine_telemetry VALUES (18446744073709551610, 1.5)",  # a huge unsigned key too
-        "ANALYZE TABLE machine_telemetry",
+        f"CREATE TABLE machine_telemetry (telemetry_id {lake.type('widest key')} NOT NULL PRIMARY KEY,"
+        f" v {lake.type('double')} NOT NULL)",
+        f"INSERT INTO machine_telemetry SELECT seq, seq / 7.0 FROM {lake.series(1000)}",
+        f"INSERT INTO machine_telemetry VALUES ({lake.top_key + 610}, 1.5)",  # a huge key too
+        lake.analyze("machine_telemetry"),
     )
     spec = lake.spec(
         name="machine_telemetry",
@@ -154,11 +153,8 @@ def test_key_committed_late_below_the_watermark_is_loaded_once(lake: Lake) -> No
     """Two real transactions: the one holding the lower auto-increment id commits after a load
     has read the higher id. The key lookback reads it on the next run; nothing is duplicated and
     rows already in the full copy are not written again (raw batch, full copy)."""
-    from tests.conftest import source_connection
-
     lake.sql(
-        "CREATE TABLE payment_event (payment_event_id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
-        " kind VARCHAR(10) NOT NULL)",
+        f"CREATE TABLE payment_event (payment_event_id {lake.type('auto id')} PRIMARY KEY, kind VARCHAR(10) NOT NULL)",
         "INSERT INTO payment_event (kind) VALUES ('a'), ('b'), ('c')",
     )
     spec = lake.spec(
@@ -169,15 +165,16 @@ def test_key_committed_late_below_the_watermark_is_loaded_once(lake: Lake) -> No
         primaryKey=["payment_event_id"],
     )
     assert lake.load_one(spec).rowsRead == 3
-    slow = source_connection(lake.srcdb)
-    slow.autocommit(False)
+    slow = lake.connect()
     try:
         with slow.cursor() as cur:
+            cur.execute("BEGIN")
             cur.execute("INSERT INTO payment_event (kind) VALUES ('slow')")  # takes id 4, not committed
         lake.sql("INSERT INTO payment_event (kind) VALUES ('fast')")  # id 5, committed
         before = lake.load_one(spec)
         assert before.status == "LOADED" and before.rowsRead == 1 and before.watermark == "5"
-        slow.commit()  # id 4 becomes visible below the watermark
+        with slow.cursor() as cur:
+            cur.execute("COMMIT")  # id 4 becomes visible below the watermark
     finally:
         slow.close()
     snaps = lake.snapshot_count(spec)

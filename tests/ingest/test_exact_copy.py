@@ -142,6 +142,28 @@ def test_append_source_max_below_the_watermark_fails_loudly(lake: Lake) -> None:
     error = res.error or ""
     assert "scan_event" in error and "10" in error and "3" in error and "watermark" in error, error
     assert lake.state("scan_event")["watermark"] == "10"
+    # The operator's answer (lake backfill): the watermark goes, the next load reads the whole
+    # source and REPLACES the full copy: the refilled keys 1..3 are new rows, 4..10 are gone.
+    lake.clear_watermark("scan_event")
+    reloaded = lake.load_one(spec)
+    assert reloaded.status == "LOADED" and reloaded.rowsDeleted == 7 and reloaded.watermark == "3", reloaded
+    assert lake.assert_full_copy_equals_source(spec) == 3
+
+
+def test_reload_from_scratch_replaces_an_incremental_copy(lake: Lake) -> None:
+    lake.sql(
+        "CREATE TABLE price_tag (tag_id INT NOT NULL PRIMARY KEY, price DECIMAL(8,2) NOT NULL,"
+        " updated_at DATETIME(6) NOT NULL)",
+        "INSERT INTO price_tag SELECT seq, seq, UTC_TIMESTAMP(6) - INTERVAL 1 DAY FROM seq_1_to_12",
+    )
+    spec = lake.spec(name="price_tag", strategy="incremental", cursor="updated_at", primaryKey=["tag_id"])
+    assert lake.load_one(spec).status == "LOADED"
+    lake.sql("DELETE FROM price_tag WHERE tag_id > 9")  # hard deletes: no cursor shows them
+    assert lake.load_one(spec).rowsRead == 0
+    lake.clear_watermark("price_tag")
+    reloaded = lake.load_one(spec)
+    assert reloaded.status == "LOADED" and reloaded.rowsDeleted == 3, reloaded
+    assert lake.assert_full_copy_equals_source(spec) == 9
 
 
 # -- 7: a dropped full copy whose reload failed after CREATE TABLE ---------------------------

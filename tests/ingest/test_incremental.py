@@ -1,5 +1,5 @@
 """incremental: initial load, updates, a late update inside the lookback window, rows sharing
-the boundary cursor value, mixed-case names and the reserved word `return`."""
+the boundary cursor value, mixed-case names and the reserved word `return`. On both engines."""
 
 from __future__ import annotations
 
@@ -12,27 +12,35 @@ import pytest
 from lake_ingest.strategies import iso_ts, parse_ts
 from tests.ingest.helpers import Lake
 
-NOTES = """
-CREATE TABLE `Order_Line_Notes` (
-  `NoteId` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  `NoteText` TEXT NOT NULL,
-  `IsVisible` TINYINT(1) NOT NULL DEFAULT 0,
-  `LastChangedAt` DATETIME(3) NOT NULL
+ENGINES = ("mariadb", "postgresql")
+
+
+def notes_ddl(lake: Lake) -> str:
+    q = lake.q
+    return f"""
+CREATE TABLE {q("Order_Line_Notes")} (
+  {q("NoteId")} {lake.type("widest auto id")} PRIMARY KEY,
+  {q("NoteText")} TEXT NOT NULL,
+  {q("IsVisible")} {lake.type("flag")} NOT NULL DEFAULT 0,
+  {q("LastChangedAt")} {lake.type("datetime(3)")} NOT NULL
 )
 """
-RETURNS = """
-CREATE TABLE `return` (
-  return_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+
+
+def returns_ddl(lake: Lake) -> str:
+    return f"""
+CREATE TABLE {lake.q("return")} (
+  return_id {lake.type("widest auto id")} PRIMARY KEY,
   reason VARCHAR(20) NOT NULL,
   refund_amount DECIMAL(18,4) NULL,
-  updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP
+  updated_at {lake.type("stamped timestamp")}
 )
 """
 
 
 @pytest.fixture(scope="module")
 def notes(lake: Lake) -> dict:
-    lake.sql(NOTES)
+    lake.sql(notes_ddl(lake))
     return lake.spec(
         name="order_line_notes",
         source="Order_Line_Notes",
@@ -45,8 +53,8 @@ def notes(lake: Lake) -> dict:
 
 def test_initial_load_then_updates_and_inserts(lake: Lake) -> None:
     lake.sql(
-        RETURNS,
-        "INSERT INTO `return` (reason, refund_amount) VALUES ('damaged', 10.5), ('other', NULL), ('quality', 3)",
+        returns_ddl(lake),
+        f"INSERT INTO {lake.q('return')} (reason, refund_amount) VALUES ('damaged', 10.5), ('other', NULL), ('quality', 3)",
     )
     spec = lake.spec(
         name="sales_return", source="return", strategy="incremental", cursor="updated_at", primaryKey=["return_id"]
@@ -62,8 +70,8 @@ def test_initial_load_then_updates_and_inserts(lake: Lake) -> None:
 
     # updated_at is TIMESTAMP(0): push the changed rows' cursor past the watermark explicitly
     lake.sql(
-        "UPDATE `return` SET reason = 'wrong_item', updated_at = UTC_TIMESTAMP() + INTERVAL 1 SECOND WHERE return_id = 2",
-        "INSERT INTO `return` (reason, updated_at) VALUES ('new', UTC_TIMESTAMP() + INTERVAL 1 SECOND)",
+        f"UPDATE {lake.q('return')} SET reason = 'wrong_item', updated_at = {lake.now(1, 0)} WHERE return_id = 2",
+        f"INSERT INTO {lake.q('return')} (reason, updated_at) VALUES ('new', {lake.now(1, 0)})",
     )
     with pytest.raises(AssertionError):  # the comparison sees the change before it is loaded
         lake.assert_full_copy_equals_source(spec)
@@ -77,8 +85,8 @@ def test_initial_load_then_updates_and_inserts(lake: Lake) -> None:
 
 def test_update_inside_lookback_window(lake: Lake, notes: dict) -> None:
     lake.sql(
-        "INSERT INTO `Order_Line_Notes` (NoteText, LastChangedAt) VALUES "
-        "('a', UTC_TIMESTAMP(3) - INTERVAL 1 HOUR), ('b', UTC_TIMESTAMP(3) - INTERVAL 1 HOUR)"
+        f"INSERT INTO {lake.q('Order_Line_Notes')} ({lake.q('NoteText')}, {lake.q('LastChangedAt')}) VALUES "
+        f"('a', {lake.now(-3600, 3)}), ('b', {lake.now(-3600, 3)})"
     )
     assert lake.load_one(notes).status == "LOADED"
     lake.assert_full_copy_equals_source(notes)
@@ -87,7 +95,8 @@ def test_update_inside_lookback_window(lake: Lake, notes: dict) -> None:
     # watermark (inside the 10-minute lookback), so only the lookback finds it.
     late = (wm.replace(tzinfo=None) - timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
     lake.sql(
-        f"UPDATE `Order_Line_Notes` SET NoteText = 'late edit', IsVisible = 1, LastChangedAt = '{late}' WHERE NoteText = 'a'"
+        f"UPDATE {lake.q('Order_Line_Notes')} SET {lake.q('NoteText')} = 'late edit', {lake.q('IsVisible')} = 1,"
+        f" {lake.q('LastChangedAt')} = '{late}' WHERE {lake.q('NoteText')} = 'a'"
     )
     res = lake.load_one(notes)
     assert res.status == "LOADED", res.error
@@ -97,12 +106,12 @@ def test_update_inside_lookback_window(lake: Lake, notes: dict) -> None:
 
 
 def test_rows_sharing_the_boundary_cursor_value(lake: Lake, notes: dict) -> None:
-    boundary = lake.sql("SELECT DATE_FORMAT(UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, '%Y-%m-%d %H:%i:%s.%f')")[0][0][:23]
+    boundary = lake.clock_text(-3600, 3)[:23]
     b = parse_ts(boundary)
-    lake.sql("DELETE FROM `Order_Line_Notes`")
+    lake.sql(f"DELETE FROM {lake.q('Order_Line_Notes')}")
     lake.spark.sql(f"DELETE FROM {lake.ident(notes)}")
     lake.sql(
-        "INSERT INTO `Order_Line_Notes` (NoteText, LastChangedAt) VALUES "
+        f"INSERT INTO {lake.q('Order_Line_Notes')} ({lake.q('NoteText')}, {lake.q('LastChangedAt')}) VALUES "
         + ", ".join(f"('edge {i}', '{boundary}')" for i in range(5))
     )
     no_lookback = {**notes, "lookbackSeconds": 0}
@@ -118,7 +127,10 @@ def test_rows_sharing_the_boundary_cursor_value(lake: Lake, notes: dict) -> None
     # again without lookback, but does read a row just after it.
     lake.set_watermark("order_line_notes", "timestamp", iso_ts(b))
     after = (b + timedelta(milliseconds=1)).strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
-    lake.sql(f"INSERT INTO `Order_Line_Notes` (NoteText, LastChangedAt) VALUES ('after', '{after}')")
+    lake.sql(
+        f"INSERT INTO {lake.q('Order_Line_Notes')} ({lake.q('NoteText')}, {lake.q('LastChangedAt')})"
+        f" VALUES ('after', '{after}')"
+    )
     second = lake.load_one(no_lookback)
     assert second.status == "LOADED", second.error
     assert second.rowsRead == 1
@@ -147,8 +159,8 @@ def test_merge_on_read_full_copy(lake: Lake) -> None:
     """--merge_mode merge-on-read: the MERGE writes delete files, still staged and published."""
     lake.sql(
         "CREATE TABLE gl_account (gl_account_id INT NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL,"
-        " updated_at DATETIME(6) NOT NULL)",
-        "INSERT INTO gl_account SELECT seq, CONCAT('acct ', seq), UTC_TIMESTAMP(6) - INTERVAL 1 DAY FROM seq_1_to_50",
+        f" updated_at {lake.type('datetime')} NOT NULL)",
+        f"INSERT INTO gl_account SELECT seq, CONCAT('acct ', seq), {lake.now(-86400)} FROM {lake.series(50)}",
     )
     spec = lake.spec(
         name="gl_account",
@@ -159,7 +171,7 @@ def test_merge_on_read_full_copy(lake: Lake) -> None:
         lookbackSeconds=0,
     )
     assert lake.load_one(spec, merge_mode="merge-on-read").status == "LOADED"
-    lake.sql("UPDATE gl_account SET name = 'renamed', updated_at = UTC_TIMESTAMP(6) WHERE gl_account_id IN (3, 30)")
+    lake.sql(f"UPDATE gl_account SET name = 'renamed', updated_at = {lake.now()} WHERE gl_account_id IN (3, 30)")
     res = lake.load_one(spec, merge_mode="merge-on-read")
     assert res.status == "LOADED" and res.rowsRead == 2, res
     props = {r[0]: r[1] for r in lake.spark.sql(f"SHOW TBLPROPERTIES {lake.ident(spec)}").collect()}
@@ -179,8 +191,8 @@ def res_run(lake: Lake, table: str) -> str:
 def tickets(lake: Lake) -> dict:
     lake.sql(
         "CREATE TABLE service_ticket (ticket_id INT NOT NULL PRIMARY KEY, state VARCHAR(10) NOT NULL,"
-        " touched_at DATETIME(6) NOT NULL)",
-        "INSERT INTO service_ticket SELECT seq, 'open', UTC_TIMESTAMP(6) - INTERVAL 3 HOUR FROM seq_1_to_4",
+        f" touched_at {lake.type('datetime')} NOT NULL)",
+        f"INSERT INTO service_ticket SELECT seq, 'open', {lake.now(-3 * 3600)} FROM {lake.series(4)}",
     )
     return lake.spec(
         name="service_ticket", strategy="incremental", cursor="touched_at", primaryKey=["ticket_id"], lookbackSeconds=60
@@ -196,15 +208,13 @@ def test_crash_after_data_commit_then_retry(lake: Lake, tickets: dict, monkeypat
 
     assert lake.load_one(tickets).status == "LOADED"
     old = lake.state("service_ticket")["watermark"]
-    lake.sql(
-        "UPDATE service_ticket SET state = 'closed', touched_at = UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE WHERE ticket_id = 2"
-    )
+    lake.sql(f"UPDATE service_ticket SET state = 'closed', touched_at = {lake.now(-60)} WHERE ticket_id = 2")
     manifest = lake.plan([tickets])
     run_id = lake.run_crashing_in(manifest, StateStore, "commit", monkeypatch)
     state = lake.state("service_ticket")
     assert state["leaseRunId"] == run_id and state["watermark"] == old  # state untouched
     lake.assert_full_copy_equals_source(tickets)  # the data was published
-    lake.sql("UPDATE service_ticket SET state = 'between', touched_at = UTC_TIMESTAMP(6) WHERE ticket_id = 3")
+    lake.sql(f"UPDATE service_ticket SET state = 'between', touched_at = {lake.now()} WHERE ticket_id = 3")
 
     snaps = lake.snapshot_count(tickets)
     retry = lake.run_manifest(manifest).tables[0]
@@ -223,8 +233,7 @@ def test_row_after_the_high_mark_is_read_by_the_next_run(lake: Lake, tickets: di
     """high = source clock - safety lag: a row stamped after it is not in this run's window, and
     the next run's window (starting at this high) reads it."""
     lake.sql(
-        "INSERT INTO service_ticket VALUES (10, 'recent', UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE),"
-        " (11, 'older', UTC_TIMESTAMP(6) - INTERVAL 90 MINUTE)"
+        f"INSERT INTO service_ticket VALUES (10, 'recent', {lake.now(-30 * 60)}), (11, 'older', {lake.now(-90 * 60)})"
     )
     lake.set_watermark(
         "service_ticket", "timestamp", iso_ts(parse_ts(lake.state("service_ticket")["watermark"]) - timedelta(hours=2))
@@ -233,9 +242,7 @@ def test_row_after_the_high_mark_is_read_by_the_next_run(lake: Lake, tickets: di
     assert lagged.status == "LOADED", lagged.error
     ids = {r[0] for r in lake.lake_rows(tickets, ["ticket_id"])}
     assert 11 in ids and 10 not in ids  # row 10's cursor is after the high mark
-    assert parse_ts(lagged.watermark or "") < parse_ts(
-        lake.sql("SELECT DATE_FORMAT(UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE, '%Y-%m-%dT%H:%i:%s.%fZ')")[0][0]
-    )
+    assert parse_ts(lagged.watermark or "") < parse_ts(lake.clock_text(-30 * 60))
     nxt = lake.load_one(tickets)
     assert nxt.status == "LOADED", nxt.error
     assert 10 in {r[0] for r in lake.lake_rows(tickets, ["ticket_id"])}
@@ -249,8 +256,8 @@ def test_state_commit_refused_after_the_data_commit(lake: Lake, tickets: dict, m
     from lake_ingest.writer import FullCopy
 
     old = lake.state("service_ticket")["watermark"]
-    lake.sql("UPDATE service_ticket SET state = 'won', touched_at = UTC_TIMESTAMP(6) WHERE ticket_id = 1")
-    lake.sql("INSERT INTO service_ticket VALUES (12, 'new', UTC_TIMESTAMP(6))")
+    lake.sql(f"UPDATE service_ticket SET state = 'won', touched_at = {lake.now()} WHERE ticket_id = 1")
+    lake.sql(f"INSERT INTO service_ticket VALUES (12, 'new', {lake.now()})")
     real_publish = FullCopy._publish
 
     def publish_then_lose_lease(self: FullCopy, run_id: str, parent: int | None, staged: int) -> None:
@@ -281,13 +288,13 @@ def test_in_batch_versions_of_a_key_latest_wins_end_to_end(lake: Lake) -> None:
     the batch's version replaces the full copy's even when the full copy's cursor is later (the
     source is the truth: the cursor only decides within a batch)."""
     lake.sql(
-        "CREATE TABLE price_feed (seq INT NOT NULL AUTO_INCREMENT PRIMARY KEY, sku VARCHAR(10) NOT NULL,"
-        " price DECIMAL(10,2) NOT NULL, changed_at DATETIME(6) NOT NULL)",
+        f"CREATE TABLE price_feed (seq {lake.type('auto id')} PRIMARY KEY, sku VARCHAR(10) NOT NULL,"
+        f" price DECIMAL(10,2) NOT NULL, changed_at {lake.type('datetime')} NOT NULL)",
         "INSERT INTO price_feed (sku, price, changed_at) VALUES"
-        " ('A', 3.00, UTC_TIMESTAMP(6) - INTERVAL 1 HOUR),"  # newest A written first
-        " ('A', 1.00, UTC_TIMESTAMP(6) - INTERVAL 3 HOUR),"
-        " ('A', 2.00, UTC_TIMESTAMP(6) - INTERVAL 2 HOUR),"
-        " ('B', 9.00, UTC_TIMESTAMP(6) - INTERVAL 2 HOUR)",
+        f" ('A', 3.00, {lake.now(-3600)}),"  # newest A written first
+        f" ('A', 1.00, {lake.now(-3 * 3600)}),"
+        f" ('A', 2.00, {lake.now(-2 * 3600)}),"
+        f" ('B', 9.00, {lake.now(-2 * 3600)})",
     )
     spec = lake.spec(
         name="price_feed", strategy="incremental", cursor="changed_at", primaryKey=["sku"], lookbackSeconds=0
@@ -305,7 +312,7 @@ def test_in_batch_versions_of_a_key_latest_wins_end_to_end(lake: Lake) -> None:
     after = (wm.replace(tzinfo=None) + timedelta(milliseconds=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
     lake.sql(
         "INSERT INTO price_feed (sku, price, changed_at) VALUES"
-        f" ('B', 11.00, UTC_TIMESTAMP(6)), ('B', 10.00, '{after}'), ('A', 4.00, '{after}')"
+        f" ('B', 11.00, {lake.now()}), ('B', 10.00, '{after}'), ('A', 4.00, '{after}')"
     )
     # the batch's A (4.00) is newer than the lake's; then make the lake's A later than a new batch
     second = lake.load_one(spec)
@@ -315,7 +322,7 @@ def test_in_batch_versions_of_a_key_latest_wins_end_to_end(lake: Lake) -> None:
         ("B", decimal.Decimal("11.00")),
     ]
     lake.spark.sql(f"UPDATE {lake.ident(spec)} SET changed_at = changed_at + INTERVAL 1 DAY WHERE sku = 'A'")
-    lake.sql("INSERT INTO price_feed (sku, price, changed_at) VALUES ('A', 0.50, UTC_TIMESTAMP(6))")
+    lake.sql(f"INSERT INTO price_feed (sku, price, changed_at) VALUES ('A', 0.50, {lake.now()})")
     third = lake.load_one(spec)
     assert third.status == "LOADED" and third.rowsRead == 1, third
     assert dict(lake.lake_rows(spec, ["sku", "price"]))["A"] == decimal.Decimal("0.50")  # the source wins

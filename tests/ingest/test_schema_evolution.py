@@ -1,5 +1,5 @@
 """Schema evolution end to end: a new column (both zones), a dropped column (kept, NULL for new
-rows), a widened type, and an incompatible change that fails that table only."""
+rows), a widened type, and an incompatible change that fails that table only. On both engines."""
 
 from __future__ import annotations
 
@@ -10,16 +10,15 @@ from lake_ingest.errors import IncompatibleSchemaChange
 from lake_ingest.schema_evolution import plan_evolution
 from tests.ingest.helpers import Lake
 
+ENGINES = ("mariadb", "postgresql")
+
 
 @pytest.fixture(scope="module")
 def product(lake: Lake) -> dict:
-    lake.sql("""CREATE TABLE product (
+    lake.sql(f"""CREATE TABLE product (
       product_id INT NOT NULL PRIMARY KEY, sku VARCHAR(20) NOT NULL, weight_g INT NULL,
-      legacy_code VARCHAR(10) NULL, updated_at DATETIME(6) NOT NULL)""")
-    lake.sql(
-        "INSERT INTO product VALUES (1,'A',100,'L1',UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE),"
-        " (2,'B',200,'L2',UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)"
-    )
+      legacy_code VARCHAR(10) NULL, updated_at {lake.type("datetime")} NOT NULL)""")
+    lake.sql(f"INSERT INTO product VALUES (1,'A',100,'L1',{lake.now(-60)}), (2,'B',200,'L2',{lake.now(-60)})")
     spec = lake.spec(
         name="product", domain="logistics", strategy="incremental", cursor="updated_at", primaryKey=["product_id"]
     )
@@ -34,8 +33,8 @@ def lake_types(lake: Lake, spec: dict) -> dict[str, str]:
 def test_added_column_reaches_both_zones(lake: Lake, product: dict) -> None:
     lake.sql(
         "ALTER TABLE product ADD COLUMN color VARCHAR(20) NULL",
-        "UPDATE product SET color = 'red', updated_at = UTC_TIMESTAMP(6) WHERE product_id = 1",
-        "INSERT INTO product VALUES (3,'C',300,NULL,UTC_TIMESTAMP(6),'blue')",
+        f"UPDATE product SET color = 'red', updated_at = {lake.now()} WHERE product_id = 1",
+        f"INSERT INTO product VALUES (3,'C',300,NULL,{lake.now()},'blue')",
     )
     res = lake.load_one(product)
     assert res.status == "LOADED", res.error
@@ -50,8 +49,8 @@ def test_added_column_reaches_both_zones(lake: Lake, product: dict) -> None:
 def test_dropped_column_stays_with_nulls(lake: Lake, product: dict) -> None:
     lake.sql(
         "ALTER TABLE product DROP COLUMN legacy_code",
-        "UPDATE product SET sku = 'B2', updated_at = UTC_TIMESTAMP(6) WHERE product_id = 2",
-        "INSERT INTO product (product_id, sku, weight_g, updated_at) VALUES (4, 'D', 1, UTC_TIMESTAMP(6))",
+        f"UPDATE product SET sku = 'B2', updated_at = {lake.now()} WHERE product_id = 2",
+        f"INSERT INTO product (product_id, sku, weight_g, updated_at) VALUES (4, 'D', 1, {lake.now()})",
     )
     res = lake.load_one(product)
     assert res.status == "LOADED", res.error
@@ -65,8 +64,8 @@ def test_dropped_column_stays_with_nulls(lake: Lake, product: dict) -> None:
 def test_widened_type_is_widened(lake: Lake, product: dict) -> None:
     assert lake_types(lake, product)["weight_g"] == "int"
     lake.sql(
-        "ALTER TABLE product MODIFY weight_g BIGINT NULL",
-        "UPDATE product SET weight_g = 5000000000, updated_at = UTC_TIMESTAMP(6) WHERE product_id = 3",
+        lake.alter_type("product", "weight_g", "BIGINT"),
+        f"UPDATE product SET weight_g = 5000000000, updated_at = {lake.now()} WHERE product_id = 3",
     )
     res = lake.load_one(product)
     assert res.status == "LOADED", res.error
@@ -85,8 +84,8 @@ def test_incompatible_change_fails_only_that_table(lake: Lake, product: dict) ->
     lake.sql("ALTER TABLE product ADD COLUMN released DATE NULL", "UPDATE product SET released = '2024-01-01'")
     assert lake.load_one(product).status == "LOADED"  # released added as date
     lake.sql(
-        "ALTER TABLE product MODIFY released VARCHAR(20) NULL",
-        "UPDATE product SET released = 'soon', updated_at = UTC_TIMESTAMP(6)",
+        lake.alter_type("product", "released", "VARCHAR(20)"),
+        f"UPDATE product SET released = 'soon', updated_at = {lake.now()}",
     )
     before = lake.state("product")
     result = lake.load(product, carrier)

@@ -2,7 +2,7 @@
 are read on time in zones ahead of UTC, never lost in zones behind it, the repeated hour of a
 backward clock change is read, the lake keeps the wall time, and a crashed run's watermark is
 recovered as the right UTC instant. Real MariaDB; the source clock is pinned where the test
-needs a particular instant (Jdbc.utc_now_minus)."""
+needs a particular instant (Jdbc.high_mark)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ FALL_BACK = datetime(2024, 10, 27, 1, 0, tzinfo=UTC)
 
 def pin_source_clock(monkeypatch: pytest.MonkeyPatch, utc: datetime) -> None:
     text = utc.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    monkeypatch.setattr(Jdbc, "utc_now_minus", lambda _self, _seconds: text)
+    monkeypatch.setattr(Jdbc, "high_mark", lambda _self, _seconds: text)
 
 
 @pytest.fixture(scope="module")

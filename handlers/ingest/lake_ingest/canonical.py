@@ -39,7 +39,19 @@ OTHER = ("decimal", "time", "year")
 SUPPORTED = INTEGRAL + TEXTUAL + BINARY + TEMPORAL + FLOATING + OTHER
 
 
+# The engines whose SQL the source side below is written in (MariaDB/MySQL functions and quoting).
+RECONCILE_DIALECTS = ("mariadb",)
+
+
+def supports(columns: list[SourceColumn]) -> bool:
+    """Whether this module can compare a table whose columns a dialect reported."""
+    return all(c.dialect.name in RECONCILE_DIALECTS for c in columns)
+
+
 def check_supported(columns: list[SourceColumn], table: str) -> None:
+    if not supports(columns):
+        engine = columns[0].dialect.name if columns else "?"
+        raise TableError(f"reconcile of {table}: not implemented for source engine {engine} yet (MariaDB/MySQL only)")
     for c in columns:
         if c.data_type not in SUPPORTED:
             raise TableError(f"reconcile of {table}: column {c.name} has type {c.column_type}, which it cannot compare")

@@ -22,9 +22,14 @@ from .source import SourceColumn, quote_ident
 AS_TEXT = {"date": "date", "datetime": "timestamp"}
 
 
+def as_text(column: SourceColumn) -> bool:
+    """MariaDB/MySQL DATE and DATETIME (the MariaDB driver's java.sql values are what shift)."""
+    return column.dialect.name == "mariadb" and column.data_type in AS_TEXT
+
+
 def select_expr(column: SourceColumn) -> str:
-    """The column's select-list entry: DATE/DATETIME as text, anything else as source.py reads it."""
-    if column.data_type in AS_TEXT:
+    """The column's select-list entry: DATE/DATETIME as text, anything else as its dialect reads it."""
+    if as_text(column):
         return f"CAST({quote_ident(column.name)} AS CHAR) AS {quote_ident(column.lake_name)}"
     return column.select_expr()
 
@@ -33,7 +38,7 @@ def typed(df: Any, columns: list[SourceColumn]) -> Any:
     """The DataFrame read with select_expr, with the text dates cast back to date/timestamp."""
     from pyspark.sql import functions as F
 
-    casts = {c.lake_name: AS_TEXT[c.data_type] for c in columns if c.data_type in AS_TEXT}
+    casts = {c.lake_name: AS_TEXT[c.data_type] for c in columns if as_text(c)}
     present = [name for name in df.columns if name in casts]
     if not present:
         return df

@@ -11,7 +11,8 @@ the prefix the job's role may write (it may only read manifests/); elsewhere (lo
   {"runId", "tier", "status": "SUCCEEDED"|"FAILED", "startedAt", "finishedAt",
    "tables": [{"name", "status": "LOADED"|"UNCHANGED"|"FAILED"|"REFUSED", "rowsRead",
                "rowsWritten", "rowsDeleted", "watermark", "watermarkKind",
-               "schemaFingerprint", "schemaChanged", "error", "durationMs"}]}
+               "schemaFingerprint", "schemaChanged", "error", "durationMs",
+               "reconcile" (only when the table's spec asked for one: Outcome.to_result)}]}
 A failure before any table (manifest unreadable or invalid, runId mismatch) gives status FAILED,
 "tables": [] and "error", and exit code 2.
 REFUSED: the run does not hold the table's lease (nothing was written or published, or the
@@ -33,7 +34,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import clock, dates, session
+from . import canonical, clock, dates, session
 from .args import JobArgs, parse_args
 from .errors import LeaseNotHeld, ManifestError, TableError
 from .fingerprint import schema_fingerprint
@@ -230,7 +231,8 @@ class Loader:
                 "%s: no full copy yet; ignoring watermark %s and loading everything", spec.name, spec.watermark.value
             )
             spec = dataclasses.replace(spec, watermark=None)
-        if spec.strategy == "snapshot" and keys and loaded:  # compare by key ranges, move only those
+        if spec.strategy == "snapshot" and keys and loaded and canonical.supports(columns):
+            # compare by key ranges, move only those (on engines whose canonical form exists)
             self.snapshot_by_ranges(spec, result, full, select, started)
             return
         if spec.strategy == "snapshot":
@@ -298,6 +300,26 @@ class Loader:
         # wm None: an append table whose source never had a row; no watermark is stored until
         # rows were seen (a made-up "0" would skip keys <= 0 forever).
         self.commit(spec, result, wm, "LOADED", started)
+
+    def replace_content(
+        self, spec: TableSpec, full: FullCopy, batch: Any, keys: list[str], cursor: str | None, result: TableResult
+    ) -> None:
+
+        before = self.spark.read.table(full.ident).select(*[q(k) for k in keys])
+        if batch is None:
+            result.rowsDeleted = before.count()
+            full.clear(self.m.run_id, "")
+        else:
+            deduped = dedupe_latest(batch, keys, cursor if spec.strategy == "incremental" else None)
+            aligned = full.align(deduped).cache()
+            try:
+                result.rowsWritten = aligned.count()
+                result.rowsDeleted = anti_join(before, aligned.select(*[q(k) for k in keys]), keys).count()
+                full.replace(aligned, self.m.run_id, "")
+            finally:
+                aligned.unpersist()
+        full.set_pending_fill([])  # every column was read whole
+        log.info("%s: reloaded from scratch: content replaced, %s rows removed", spec.name, result.rowsDeleted)
 
     # -- reconciliation (reconcile.py) ------------------------------------------------------------
     def reconcile(self, spec: TableSpec, mode: str, full: FullCopy | None = None, watermark_text: str = "") -> Outcome:
@@ -392,7 +414,13 @@ class Loader:
         result: TableResult,
     ) -> None:
         """incremental/append: the batch merged by key, with the columns pending a fill (added
-        while the full copy had rows) read back for every key in the same commit."""
+        while the full copy had rows) read back for every key in the same commit. A load without
+        a watermark over a loaded full copy (a reload from scratch, or a lost state item) read the
+        whole source: it replaces the content, so rows the source no longer has go too (after a
+        TRUNCATE and refill, keys below the old watermark are new rows, not duplicates)."""
+        if loaded and spec.watermark is None:
+            self.replace_content(spec, full, batch, keys, cursor, result)
+            return
         pending = full.pending_fill() if loaded else []
         in_source = {c.lake_name for c in columns}
         fill_columns = [c for c in pending if c.lower() in in_source]

@@ -14,7 +14,8 @@ import json
 import os
 from typing import Any
 
-JARS = ("mariadb-java-client-*.jar", "iceberg-spark-runtime-3.5_2.12-*.jar")
+# Both source drivers: a local run reads whichever engine its manifest names.
+JARS = ("mariadb-java-client-*.jar", "postgresql-42.*.jar", "iceberg-spark-runtime-3.5_2.12-*.jar")
 CATALOG_SETTINGS = os.path.join(os.path.dirname(__file__), "..", "..", "contracts", "iceberg-catalog.json")
 
 

@@ -137,11 +137,13 @@ class Reconciler:
         if self._integral():
             k = q(keys[0].name)
             row = src.query(f"SELECT MIN({k}), MAX({k}) FROM {self.t.quoted_source_name}")[0]
-            lake_row = lake.selectExpr("CAST(min(_k) AS STRING)", "CAST(max(_k) AS STRING)").collect()[0]
-            ends = [int(v) for v in (*row, *lake_row) if v is not None]
+            lake_row = lake.selectExpr("CAST(min(_k) AS STRING)", "CAST(max(_k) AS STRING)", "count(*)").collect()[0]
+            ends = [int(v) for v in (*row, *lake_row[:2]) if v is not None]
             lo, hi = (min(ends), max(ends)) if ends else (0, 0)
-            return IntegralKeys(keys[0], lo, hi, self.t.estimated_rows, self.chunk_rows)
-        return HashedKeys(keys, self.t.estimated_rows, self.chunk_rows)
+            # information_schema's estimate can be far off (0 for a table never analyzed)
+            rows = max(self.t.estimated_rows, int(lake_row[2]))
+            return IntegralKeys(keys[0], lo, hi, rows, self.chunk_rows)
+        return HashedKeys(keys, max(self.t.estimated_rows, lake.count()), self.chunk_rows)
 
     def _by_ranges(self, mode: str, present: set[str]) -> Outcome:
         from pyspark import StorageLevel

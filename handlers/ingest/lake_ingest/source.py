@@ -1,39 +1,24 @@
-"""Reading the source over JDBC: exact quoted names, UTC sessions, typed select lists.
-
-MariaDB/MySQL through MariaDB Connector/J with a jdbc:mysql URL (permitMysqlScheme). Every
-connection's session time zone is UTC (connectionTimeZone=UTC&forceConnectionTimeZoneToSession
-=true, verified against the real driver by tests/ingest/test_types.py), so TIMESTAMP columns
-arrive as UTC and DATETIME columns arrive as the wall time written (kept so in the lake; a
-DATETIME cursor is compared in the manifest's source.timeZone, see clock.py).
-
-Type handling (lake column = source column name in lower case):
-  TINYINT(1)        -> tinyint (tinyInt1isBit=false keeps 0..127 faithful, not a lossy boolean)
-  BIGINT UNSIGNED   -> decimal(20,0) (lossless)
-  DECIMAL(p<=38,s)  -> decimal(p,s); DECIMAL(p>38) -> string (Spark's limit is 38 digits)
-  TIME              -> string ('-12:30:00'); YEAR -> bigint
-  zero dates        -> NULL (the driver returns NULL for 0000-00-00)
-  JSON/TEXT/ENUM    -> string
+"""Reading the source over JDBC, whatever its engine: one metadata connection in the driver JVM
+plus DataFrame reads. Everything engine-specific (quoting, introspection, the select expression
+per type, the clock, the change gate, the driver class and URL parameters) is in dialects/.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from .dialects import Dialect, SourceColumn, dialect_for
 from .errors import SourceTableMissing, TableError
 from .manifest import Manifest
 
-DRIVER = "org.mariadb.jdbc.Driver"
-URL_PARAMS = {
-    "permitMysqlScheme": "true",
-    "connectionTimeZone": "UTC",
-    "forceConnectionTimeZoneToSession": "true",
-    "tinyInt1isBit": "false",
-    "yearIsDateType": "false",
-}
-SUPPORTED_ENGINES = ("mariadb", "mysql")
+__all__ = ["Jdbc", "SourceColumn", "SourceConfig", "quote_ident", "resolve_source_config", "with_driver_params"]
+
+log = logging.getLogger("lake_ingest")
 
 
 @dataclass(frozen=True)
@@ -41,32 +26,31 @@ class SourceConfig:
     url: str
     user: str
     password: str = field(repr=False)
+    engine: str = "mariadb"  # the run manifest's source.engine
 
     def __repr__(self) -> str:  # never print the password
-        return f"SourceConfig(url={self.url!r}, user={self.user!r}, password=***)"
+        return f"SourceConfig(url={self.url!r}, user={self.user!r}, password=***, engine={self.engine!r})"
+
+    @property
+    def dialect(self) -> Dialect:
+        return dialect_for(self.engine)
 
 
-def with_driver_params(url: str) -> str:
-    if url.startswith("jdbc:mariadb:"):
-        url = "jdbc:mysql:" + url[len("jdbc:mariadb:") :]
-    base, _, query = url.partition("?")
-    params = [p for p in query.split("&") if p]
-    present = {p.split("=", 1)[0] for p in params}
-    params += [f"{k}={v}" for k, v in URL_PARAMS.items() if k not in present]
-    return f"{base}?{'&'.join(params)}"
+def with_driver_params(url: str, engine: str = "mariadb") -> str:
+    return dialect_for(engine).normalize_url(url)
 
 
 def resolve_source_config(manifest: Manifest, jdbc_url: str | None, connection_name: str | None) -> SourceConfig:
     """Local: URL from --jdbc_url/LAKE_SOURCE_JDBC_URL, user and password from the environment.
     Glue: the connection's JDBC URL and its Secrets Manager secret (JSON username/password)."""
-    if manifest.engine not in SUPPORTED_ENGINES:
-        raise TableError(f"source engine {manifest.engine} is not supported by this job yet")
+    engine = manifest.engine
+    dialect_for(engine)  # refuses an engine the job cannot load
     if jdbc_url:
         user = os.environ.get("LAKE_SOURCE_USER", "")
         password = os.environ.get("LAKE_SOURCE_PASSWORD", "")
         if not user:
             raise TableError("LAKE_SOURCE_USER is not set (needed with --jdbc_url)")
-        return SourceConfig(with_driver_params(jdbc_url), user, password)
+        return SourceConfig(with_driver_params(jdbc_url, engine), user, password, engine)
     # The job's own --connection_name (set by the stack) is the only connection it may open: a
     # manifest naming another one would read some other connection's credentials.
     name = connection_name
@@ -90,35 +74,11 @@ def resolve_source_config(manifest: Manifest, jdbc_url: str | None, connection_n
         user, password = parsed["username"], parsed["password"]
     if not user:
         raise TableError(f"Glue connection {name} has neither a secret nor a user name")
-    return SourceConfig(with_driver_params(url), user, password)
+    return SourceConfig(with_driver_params(url, engine), user, password, engine)
 
 
-def quote_ident(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-@dataclass(frozen=True)
-class SourceColumn:
-    name: str  # exact source spelling
-    data_type: str  # information_schema DATA_TYPE, lower case
-    column_type: str  # e.g. "bigint(20) unsigned"
-    precision: int | None
-
-    @property
-    def lake_name(self) -> str:
-        return self.name.lower()
-
-    def select_expr(self) -> str:
-        q = quote_ident(self.name)
-        if self.data_type == "decimal" and (self.precision or 0) > 38:
-            expr = f"CAST({q} AS CHAR)"
-        elif self.data_type == "time":
-            expr = f"CAST({q} AS CHAR)"
-        elif self.data_type == "year":
-            expr = f"CAST({q} AS SIGNED)"
-        else:
-            expr = q
-        return f"{expr} AS {quote_ident(self.lake_name)}"
+def quote_ident(name: str, engine: str = "mariadb") -> str:
+    return dialect_for(engine).quote(name)
 
 
 class Jdbc:
@@ -127,6 +87,7 @@ class Jdbc:
     def __init__(self, spark: Any, config: SourceConfig, fetch_size: int) -> None:
         self.spark = spark
         self.config = config
+        self.dialect = config.dialect
         self.fetch_size = fetch_size
         self._conn: Any = None
 
@@ -137,9 +98,19 @@ class Jdbc:
             props = jvm.java.util.Properties()
             props.setProperty("user", self.config.user)
             props.setProperty("password", self.config.password)
-            conn = jvm.org.mariadb.jdbc.Driver().connect(self.config.url, props)
+            driver: Any = jvm
+            for part in self.dialect.driver_class.split("."):
+                driver = getattr(driver, part)
+            conn = driver().connect(self.config.url, props)
             if conn is None:
-                raise TableError("the MariaDB driver did not accept the JDBC URL")
+                raise TableError(f"the {self.dialect.driver_class} driver did not accept the JDBC URL")
+            init = self.dialect.session_init()
+            if init:
+                stmt = conn.createStatement()
+                try:
+                    stmt.execute(init)
+                finally:
+                    stmt.close()
             self._conn = conn
         return self._conn
 
@@ -170,37 +141,39 @@ class Jdbc:
         return rows[0][0] if rows else None
 
     def columns(self, schema: str, table: str) -> list[SourceColumn]:
-        rows = self.query(
-            "SELECT COLUMN_NAME, LOWER(DATA_TYPE), LOWER(COLUMN_TYPE), NUMERIC_PRECISION "
-            "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
-            "ORDER BY ORDINAL_POSITION",
-            (schema, table),
-        )
-        if not rows:
+        columns = self.dialect.columns(self, schema, table)
+        if not columns:
             raise SourceTableMissing(
                 f"source table {schema}.{table} does not exist (or is not visible to the job's user)"
             )
-        return [SourceColumn(str(r[0]), str(r[1]), str(r[2]), int(r[3]) if r[3] is not None else None) for r in rows]
+        seen: dict[str, str] = {}
+        for c in columns:
+            if c.lake_name in seen:
+                raise TableError(
+                    f"source table {schema}.{table}: columns {seen[c.lake_name]!r} and {c.name!r} differ only in "
+                    "case; the lake's column names are lower case"
+                )
+            seen[c.lake_name] = c.name
+        return columns
 
     def estimated_rows(self, schema: str, table: str) -> int:
-        value = self.scalar(
-            "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-            (schema, table),
-        )
-        return int(value) if value else 0
+        return self.dialect.estimated_rows(self, schema, table)
 
-    def utc_now_minus(self, seconds: int) -> str:
-        value = self.scalar(
-            f"SELECT DATE_FORMAT(UTC_TIMESTAMP(6) - INTERVAL {int(seconds)} SECOND, '%Y-%m-%d %H:%i:%s.%f')"
-        )
-        assert value is not None
-        return value
+    def high_mark(self, safety_lag_seconds: int) -> str:
+        """The incremental read's upper bound (UTC text): the source clock minus the safety lag,
+        capped just before the start of the oldest open transaction, whose rows may carry an
+        older cursor than the clock once they commit."""
+        reading = self.dialect.clock(self)
+        high = reading.now - timedelta(seconds=int(safety_lag_seconds))
+        if reading.oldest_transaction is not None:
+            cap = reading.oldest_transaction - timedelta(seconds=self.dialect.transaction_margin_seconds)
+            if cap < high:
+                log.info("high mark capped at %s by a transaction open since %s", cap, reading.oldest_transaction)
+                high = cap
+        return high.strftime("%Y-%m-%d %H:%M:%S.%f")
 
     def checksum(self, quoted_table: str) -> str:
-        rows = self.query(f"CHECKSUM TABLE {quoted_table}")
-        if not rows or rows[0][1] is None:
-            raise SourceTableMissing(f"CHECKSUM TABLE {quoted_table} returned no checksum (missing table?)")
-        return str(rows[0][1])
+        return self.dialect.change_token(self, quoted_table)
 
     # -- DataFrame reads ----------------------------------------------------------------------
     def read(self, select_sql: str, predicates: list[str] | None = None) -> Any:
@@ -209,9 +182,12 @@ class Jdbc:
         props = {
             "user": self.config.user,
             "password": self.config.password,
-            "driver": DRIVER,
+            "driver": self.dialect.driver_class,
             "fetchsize": str(self.fetch_size),
         }
+        init = self.dialect.session_init()
+        if init:
+            props["sessionInitStatement"] = init
         if predicates:
             return self.spark.read.jdbc(self.config.url, dbtable, predicates=predicates, properties=props)
         reader = self.spark.read.format("jdbc").option("url", self.config.url).option("dbtable", dbtable)

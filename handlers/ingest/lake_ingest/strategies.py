@@ -1,20 +1,24 @@
 """What to read for each strategy, and the watermark a successful load commits.
 
 incremental  cursor > (watermark - lookback) AND cursor <= high, where high is the source's
-             UTC clock at the start of the table's read minus a safety lag (rows committed
-             late with an older cursor value are caught by the lookback), OR cursor IS NULL
-             (a row without a cursor value has no position: it is read, and merged by key, on
-             every run). First load: every row with cursor <= high or a NULL cursor. New
-             watermark: high (never moves back), a UTC instant. The cursor must be a DATETIME
-             or TIMESTAMP. A DATETIME cursor is compared in the source's wall time (manifest
-             source.timeZone, see clock.py); a TIMESTAMP cursor in UTC.
+incremental  cursor > (watermark - lookback) AND cursor <= high, where high is the source's
+             UTC clock at the start of the table's read minus a safety lag, capped just before
+             the start of the oldest open transaction (Jdbc.high_mark: its rows may commit later
+             with an older cursor; rows committed late otherwise are caught by the lookback), OR
+             cursor IS NULL (a row without a cursor value has no position: it is read, and merged
+             by key, on every run). First load: every row with cursor <= high or a NULL cursor.
+             New watermark: high (never moves back), a UTC instant. The cursor must be a
+             date-time (DATETIME, TIMESTAMP; timestamp with or without time zone). A wall-time
+             cursor is compared in the source's wall time (manifest source.timeZone, see
+             clock.py); a TIMESTAMP cursor in UTC.
 append       key > watermark - lookbackKeys AND key <= max(key) read at the start (the lookback
              finds ids committed late below the watermark). New watermark: that max (never
              moves back); none while the source has had no row. A max below the watermark
              (TRUNCATE, a restore) fails the table: keys up to the watermark would be skipped.
-snapshot     the whole table; CHECKSUM TABLE first, and when it and the column names and types
-             equal the stored token nothing is read (a renamed column leaves the checksum as
-             it was). New watermark: "<checksum>/<column fingerprint>" taken before the read.
+snapshot     the whole table; the dialect's change gate first (MariaDB: CHECKSUM TABLE), and when
+             it and the column names and types equal the stored token nothing is read (a renamed
+             column leaves the checksum as it was). New watermark: "<checksum>/<column
+             fingerprint>" taken before the read.
 """
 
 from __future__ import annotations
@@ -28,13 +32,12 @@ from . import clock
 from .errors import TableError
 from .fingerprint import schema_fingerprint
 from .manifest import TableSpec, Watermark
-from .source import Jdbc, SourceColumn, quote_ident
+from .source import Jdbc, SourceColumn
 
-INTEGRAL = ("tinyint", "smallint", "mediumint", "int", "integer", "bigint")
 # Cursor types the window (a UTC instant or the source's wall time) can be compared with: a DATE
 # cursor would miss the rows of the current day after the first run, a number or text compares
-# as text or as a number, not as a time.
-TIMESTAMP_CURSOR_TYPES = ("datetime", "timestamp")
+# as text or as a number, not as a time. (PostgreSQL reports "timestamp without time zone".)
+TIMESTAMP_CURSOR_TYPES = ("datetime", "timestamp", "timestamp without time zone", "timestamp with time zone")
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,9 @@ def find_column(columns: list[SourceColumn], name: str, what: str, table: str) -
 
 
 def is_wall_time(column: SourceColumn, time_zone: str) -> bool:
-    """A DATETIME cursor written in a zone other than UTC: compared in that zone's wall time."""
-    return column.data_type == "datetime" and time_zone != clock.UTC_NAME
+    """A wall-time cursor (DATETIME, timestamp without time zone) written in a zone other than
+    UTC: compared in that zone's wall time."""
+    return column.wall_time and time_zone != clock.UTC_NAME
 
 
 def plan_incremental(
@@ -87,8 +91,8 @@ def plan_incremental(
     assert spec.cursor is not None
     col = find_column(columns, spec.cursor, "cursor", spec.source_name)
     require_timestamp_cursor(spec, col)
-    cursor = quote_ident(col.name)
-    high = parse_ts(jdbc.utc_now_minus(safety_lag_seconds))
+    cursor = col.quoted
+    high = parse_ts(jdbc.high_mark(safety_lag_seconds))
     old = spec.watermark
     if old is not None and old.kind != "timestamp":
         raise TableError(f"watermark kind {old.kind} does not fit strategy incremental")
@@ -120,7 +124,7 @@ def require_timestamp_cursor(spec: TableSpec, col: SourceColumn) -> None:
 def plan_append(jdbc: Jdbc, spec: TableSpec, columns: list[SourceColumn]) -> ReadPlan:
     assert spec.key is not None
     col = find_column(columns, spec.key, "key", spec.source_name)
-    key = quote_ident(col.name)
+    key = col.quoted
     old = spec.watermark
     if old is not None and old.kind != "integer":
         raise TableError(f"watermark kind {old.kind} does not fit strategy append")
@@ -172,7 +176,7 @@ def partition_column(spec: TableSpec, columns: list[SourceColumn]) -> SourceColu
         col = find_column(columns, name, "partition", spec.source_name)
     except TableError:
         return None
-    return col if col.data_type in INTEGRAL else None
+    return col if col.integral else None
 
 
 def partition_predicates(
@@ -190,7 +194,7 @@ def partition_predicates(
         return None
     if jdbc.estimated_rows(schema, spec.source_name) <= rows_per_partition:
         return None
-    q = quote_ident(col.name)
+    q = col.quoted
     cond = f" WHERE {where}" if where else ""
     row = jdbc.query(f"SELECT COUNT(*), MIN({q}), MAX({q}) FROM {spec.quoted_source_name}{cond}")[0]
     count = int(row[0] or 0)
@@ -198,7 +202,7 @@ def partition_predicates(
         return None
     lo, hi = int(row[1]), int(row[2])
     parts = min(max_partitions, math.ceil(count / rows_per_partition))
-    return range_predicates(quote_ident(col.lake_name), lo, hi, parts)
+    return range_predicates(col.quoted_lake_name, lo, hi, parts)
 
 
 def range_predicates(column: str, lo: int, hi: int, parts: int) -> list[str] | None:
