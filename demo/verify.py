@@ -23,7 +23,7 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "handlers", "ingest"))
 
-from lake_ingest import session  # noqa: E402
+from lake_ingest import dates, session  # noqa: E402
 from lake_ingest.errors import SourceTableMissing  # noqa: E402
 from lake_ingest.source import Jdbc, SourceConfig, quote_ident, with_driver_params  # noqa: E402
 
@@ -46,9 +46,10 @@ def compare(spark: Any, jdbc: Jdbc, database: str, target: dict[str, Any]) -> di
     except SourceTableMissing as exc:
         out.update(status="SOURCE_MISSING", detail=str(exc))
         return out
-    select = "SELECT " + ", ".join(c.select_expr() for c in columns)
+    # The job's select list and typing (MariaDB DATE/DATETIME read as text, cast back), as the load reads.
+    select = "SELECT " + ", ".join(dates.select_expr(c) for c in columns)
     select += f" FROM {quote_ident(database)}.{quote_ident(target['sourceName'])}"
-    source = jdbc.read(select)
+    source = dates.typed(jdbc.read(select), columns)
     if target.get("iceberg"):
         try:
             lake = spark.read.table(target["iceberg"])
