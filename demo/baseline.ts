@@ -235,6 +235,11 @@ export class BaselinePipeline implements Pipeline {
     return handle;
   }
 
+  /** The blueprint has no operator reload through a coordinator: the day just plays on. */
+  manual(): Promise<RunHandle | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   finishedTables(handle: RunHandle): readonly string[] {
     return handle.jobRunId ? this.runner.finishedTables(handle.jobRunId) : [];
   }
@@ -259,10 +264,12 @@ export class BaselinePipeline implements Pipeline {
       rowsRead: t.rowsRead,
       rowsWritten: t.rowsRead,
       rowsDeleted: null,
+      reconcile: null,
       detail: t.error ?? "",
     }));
     return {
       pipeline: "baseline",
+      access: [],
       label: handle.label,
       tier: handle.tier,
       runId: handle.runId,

@@ -31,3 +31,8 @@ export function glueCrawlerStateChange(crawlerName: string, state: "Succeeded" |
 export function scheduleEvent(tier: string, scheduledAt: Date): Record<string, string> {
   return { kind: "schedule", tier, scheduledAt: scheduledAt.toISOString() };
 }
+
+/** The coordinator's manual event (handlers/coordinator/core/events.ts), as `lake reload` sends it. */
+export function manualEvent(tier: string, tables: readonly string[], requestId: string, reload: boolean): Record<string, unknown> {
+  return { kind: "manual", tier, tables: [...tables], requestId, reload };
+}

@@ -1,6 +1,6 @@
 /** The HTML report: run timeline per tier, rows per table and run, crawler decisions, verification, comparison. */
 import type { RunReport } from "./pipeline";
-import { FIGURE_LABELS, figures, totals, type Figures, type ModeSummary } from "./report";
+import { FIGURE_LABELS, figures, reconcileText, totals, type Figures, type ModeSummary } from "./report";
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -46,17 +46,32 @@ function crawls(runs: readonly RunReport[]): string {
       : `skipped: ${esc(r.crawl.skipped ?? "")}`;
     const sum = totals(r.tables);
     const alerts = r.alerts.map((a) => esc(a.split("\n")[0] ?? "")).join("<br>");
-    return `<tr><td>${esc(r.label)}</td><td>${r.jobState}</td><td>${sum.read}</td><td class="text">${what}</td><td class="text">${alerts}</td></tr>`;
+    const access = r.access.map((a) => `${esc(a.point)}: ${a.piiVisibleToUncleared}`).join("<br>");
+    return `<tr><td>${esc(r.label)}</td><td>${r.jobState}</td><td>${sum.read}</td><td class="text">${what}</td><td class="text">${alerts}</td><td class="text">${access}</td></tr>`;
   });
-  return `<table class="grid"><tr><th>run</th><th>job</th><th>rows read</th><th>crawler decision</th><th>alerts</th></tr>${rows.join("")}</table>`;
+  return `<table class="grid"><tr><th>run</th><th>job</th><th>rows read</th><th>crawler decision</th><th>alerts</th><th>PII columns visible to uncleared roles</th></tr>${rows.join("")}</table>`;
+}
+
+function reconciles(runs: readonly RunReport[]): string {
+  const rows = runs.flatMap((r) =>
+    r.tables.flatMap((t) => {
+      const c = t.reconcile;
+      if (!c) return [];
+      return [
+        `<tr title="${esc(reconcileText(t.table, c))}"><td>${esc(r.label)}</td><td class="text">${esc(t.table)}</td><td class="text">${esc(c.mode)} (${esc(c.method)})</td><td>${c.rangesCompared}</td><td>${c.rangesRepaired}</td><td>${c.rowsDeleted}</td><td>${c.rowsUpdated}</td><td>${c.rowsInserted}</td><td>${c.sourceRowsScanned}</td><td>${c.seconds.toFixed(1)}</td></tr>`,
+      ];
+    }),
+  );
+  if (rows.length === 0) return "<p>no reconcile ran</p>";
+  return `<table class="grid"><tr><th>run</th><th>table</th><th>mode</th><th>ranges compared</th><th>ranges repaired</th><th>rows deleted</th><th>rows updated</th><th>rows inserted</th><th>source rows scanned</th><th>seconds</th></tr>${rows.join("")}</table>`;
 }
 
 function verdicts(m: ModeSummary): string {
   const rows = m.verdicts.map(
     (v) =>
-      `<tr class="${v.status.toLowerCase()}"><td>${esc(v.name)}</td><td>${v.status}</td><td>${v.sourceRows ?? ""}</td><td>${v.lakeRows ?? ""}</td><td>${v.missing ?? ""}</td><td>${v.extra ?? ""}</td><td>${v.keyDuplicates ?? ""}</td><td>${esc(v.detail ?? "")}</td></tr>`,
+      `<tr class="${v.status.toLowerCase()}"><td>${esc(v.name)}</td><td>${v.status}</td><td>${v.sourceRows ?? ""}</td><td>${v.lakeRows ?? ""}</td><td>${v.missing ?? ""}</td><td>${v.extra ?? ""}</td><td>${v.keysNotInSource ?? ""}</td><td>${v.keyDuplicates ?? ""}</td><td>${esc(v.detail ?? "")}</td></tr>`,
   );
-  return `<table class="grid"><tr><th>table</th><th>verdict</th><th>source rows</th><th>lake rows</th><th>missing</th><th>not in source</th><th>duplicate keys</th><th>detail</th></tr>${rows.join("")}</table>`;
+  return `<table class="grid"><tr><th>table</th><th>verdict</th><th>source rows</th><th>lake rows</th><th>missing</th><th>not in source</th><th>keys deleted at the source</th><th>duplicate keys</th><th>detail</th></tr>${rows.join("")}</table>`;
 }
 
 export function htmlReport(modes: readonly ModeSummary[], notes: readonly string[]): string {
@@ -69,7 +84,8 @@ export function htmlReport(modes: readonly ModeSummary[], notes: readonly string
     (m) => `<h2>${m.mode === "lake" ? "Governed lake (real coordinator)" : "Blueprint baseline"}</h2>
 <h3>Run timeline per tier</h3>${timeline(m.runs)}
 <h3>Rows per table and run (read/written)</h3>${rowsPerTable(m.runs)}
-<h3>Crawler decisions and alerts</h3>${crawls(m.runs)}
+<h3>Crawler decisions, alerts and access audits</h3>${crawls(m.runs)}
+<h3>Reconciles: what each compared and repaired</h3>${reconciles(m.runs)}
 <h3>Lake versus source</h3>${verdicts(m)}`,
   );
   return `<!doctype html><html><head><meta charset="utf-8"><title>governed-lake demo day</title><style>

@@ -15,8 +15,9 @@ import type { StartRunReport } from "../handlers/coordinator/flows/startRun";
 import { jsonLog } from "../handlers/coordinator/log";
 import type { Alerter } from "../handlers/coordinator/ports";
 import type { LakeModel } from "../model";
+import { DemoAccessAudit, type AccessPoint } from "./access";
 import { completeCrawl, createLakeResources, type DemoClients } from "./aws";
-import { glueCrawlerStateChange, glueJobStateChange, scheduleEvent } from "./events";
+import { glueCrawlerStateChange, glueJobStateChange, manualEvent, scheduleEvent } from "./events";
 import { LocalJobRunner, type JobRunEnd } from "./launcher";
 import { LocalLakeManifestStore } from "./manifestStore";
 import type { CrawlDecision, Pipeline, RunHandle, RunReport, TableLine, VerifyTarget } from "./pipeline";
@@ -51,6 +52,7 @@ export class LakePipeline implements Pipeline {
   private readonly env: Record<string, string>;
   private readonly jobs: Record<string, string>;
   private readonly lakeDir: string;
+  private access!: DemoAccessAudit;
 
   private constructor(
     private readonly settings: DemoSettings,
@@ -151,6 +153,7 @@ export class LakePipeline implements Pipeline {
       progress,
     );
     pipeline.redeploy();
+    pipeline.access = await DemoAccessAudit.create(aws.clients.glue, aws.clients.lakeformation, model, NAMES.databasePrefix);
     return pipeline;
   }
 
@@ -171,12 +174,22 @@ export class LakePipeline implements Pipeline {
     return this.coordinator.model;
   }
 
-  async start(tier: string, label: string, scheduledAt: Date): Promise<RunHandle> {
+  start(tier: string, label: string, scheduledAt: Date): Promise<RunHandle> {
+    return this.deliver(tier, label, scheduleEvent(tier, scheduledAt));
+  }
+
+  /** The operator's `lake reload`: the coordinator's manual event, as cli/commands/reload.ts sends it. */
+  manual(label: string, tier: string, tables: readonly string[], options: { readonly reload: boolean }): Promise<RunHandle> {
+    const requestId = `demo-${label.replace(/[^A-Za-z0-9_.:-]+/g, "-")}`;
+    return this.deliver(tier, label, manualEvent(tier, tables, requestId, options.reload));
+  }
+
+  private async deliver(tier: string, label: string, event: Record<string, unknown>): Promise<RunHandle> {
     const startedAt = Date.now();
     const before = this.alerts.length;
-    const report = (await this.coordinator.handle(scheduleEvent(tier, scheduledAt))) as StartRunReport;
+    const report = (await this.coordinator.handle(event)) as StartRunReport;
     if (report.outcome === "rejected" || report.outcome === "duplicate")
-      throw new Error(`${label}: schedule event ${report.outcome}: ${JSON.stringify(report)}`);
+      throw new Error(`${label}: ${String(event["kind"])} event ${report.outcome}: ${JSON.stringify(report)}`);
     const jobRunId = report.outcome === "started" ? report.jobRunId : undefined;
     if (report.outcome === "started") this.runner.describe(report.jobRunId, label, report.leased.length);
     const handle: Handle = { label, tier, runId: report.runId, startedAt, jobRunId, start: report, startAlerts: this.alerts.slice(before) };
@@ -198,6 +211,7 @@ export class LakePipeline implements Pipeline {
             rowsRead: 0,
             rowsWritten: 0,
             rowsDeleted: null,
+            reconcile: null,
             detail: `held by ${b.holderRunId ?? "?"} (${b.holderTier ?? "?"})`,
           }))
         : [];
@@ -209,14 +223,19 @@ export class LakePipeline implements Pipeline {
         start.outcome === "start-failed" ? start.error : "no table could be leased",
         { started: [], skipped: "no job run" },
         [],
+        [],
       );
     }
     const end = await this.runner.wait(handle.jobRunId);
+    // New tables and columns must already be hidden when the job has written them, before finalize tags anything.
+    await this.access.registerFullCopies(this.coordinator.model, path.join(this.lakeDir, "warehouse"));
+    const access: AccessPoint[] = [await this.access.audit(this.coordinator.model, "after the job")];
     const before = this.alerts.length;
     const fin = (await this.coordinator.handle(glueJobStateChange(end.jobName, end.jobRunId, end.state, end.message))) as FinalizeReport;
     if (fin.outcome !== "finalized") throw new Error(`${handle.label}: job end event ${fin.outcome}: ${JSON.stringify(fin)}`);
     const crawl = await this.deliverCrawlerEvents(fin);
-    return this.report(handle, [...this.tableLines(end, fin), ...busy], end.state, end.message, crawl, this.alerts.slice(before));
+    access.push(await this.access.audit(this.coordinator.model, "after finalize"));
+    return this.report(handle, [...this.tableLines(end, fin), ...busy], end.state, end.message, crawl, this.alerts.slice(before), access);
   }
 
   /** Each crawl started ends (moto completes it at once): deliver its Succeeded event, which may start pending crawls. */
@@ -248,11 +267,13 @@ export class LakePipeline implements Pipeline {
       rowsRead: t.rowsRead,
       rowsWritten: t.rowsWritten,
       rowsDeleted: t.rowsDeleted,
+      reconcile: t.reconcile ?? null,
       detail: t.status === "FAILED" ? (failed.get(t.name) ?? t.error ?? "") : t.status === "REFUSED" ? (t.error ?? "") : "",
     }));
     const seen = new Set(lines.map((l) => l.table));
     for (const [table, reason] of failed) {
-      if (!seen.has(table)) lines.push({ table, status: "UNFINISHED", rowsRead: 0, rowsWritten: 0, rowsDeleted: null, detail: reason });
+      if (!seen.has(table))
+        lines.push({ table, status: "UNFINISHED", rowsRead: 0, rowsWritten: 0, rowsDeleted: null, reconcile: null, detail: reason });
     }
     return lines;
   }
@@ -264,6 +285,7 @@ export class LakePipeline implements Pipeline {
     jobMessage: string,
     crawl: CrawlDecision,
     alerts: readonly string[],
+    access: readonly AccessPoint[],
   ): RunReport {
     return {
       pipeline: "lake",
@@ -277,6 +299,7 @@ export class LakePipeline implements Pipeline {
       tables,
       crawl,
       alerts: [...handle.startAlerts, ...alerts],
+      access,
     };
   }
 

@@ -11,6 +11,20 @@ import * as path from "node:path";
 import type { JobRunner, StartResult } from "../handlers/coordinator/ports";
 import { REPO, type DemoSettings } from "./settings";
 
+/** What one reconcile of a table compared and repaired (the job's Outcome.to_result, reconcile.py). */
+export interface ReconcileResult {
+  readonly mode: "verify" | "repair";
+  readonly equal: boolean;
+  readonly method: string;
+  readonly rangesCompared: number;
+  readonly rangesRepaired: number;
+  readonly rowsDeleted: number;
+  readonly rowsUpdated: number;
+  readonly rowsInserted: number;
+  readonly sourceRowsScanned: number;
+  readonly seconds: number;
+}
+
 export interface IngestTableResult {
   readonly name: string;
   readonly status: "LOADED" | "UNCHANGED" | "FAILED" | "REFUSED";
@@ -20,6 +34,8 @@ export interface IngestTableResult {
   readonly schemaChanged: boolean;
   readonly error: string | null;
   readonly durationMs: number;
+  /** Present when the job reconciled the table in this run. */
+  readonly reconcile?: ReconcileResult | null;
 }
 
 export interface IngestResult {

@@ -1,4 +1,8 @@
 /** What the day's scenario drives: the governed lake (the real coordinator) or the blueprint baseline. */
+import type { AccessPoint } from "./access";
+import type { ReconcileResult } from "./launcher";
+
+export type { ReconcileResult } from "./launcher";
 
 export type TableStatus = "LOADED" | "UNCHANGED" | "FAILED" | "REFUSED" | "SKIPPED_LEASED" | "UNFINISHED";
 
@@ -10,6 +14,8 @@ export interface TableLine {
   readonly rowsDeleted: number | null;
   /** Failure reason, or the run holding a skipped table. */
   readonly detail: string;
+  /** What the table's reconcile compared and repaired, when the run reconciled it. */
+  readonly reconcile: ReconcileResult | null;
 }
 
 export interface CrawlDecision {
@@ -31,6 +37,8 @@ export interface RunReport {
   readonly tables: readonly TableLine[];
   readonly crawl: CrawlDecision;
   readonly alerts: readonly string[];
+  /** The access audit after the job (before finalize) and after finalize (governed lake only). */
+  readonly access: readonly AccessPoint[];
 }
 
 export interface RunHandle {
@@ -58,6 +66,11 @@ export interface Pipeline {
   start(tier: string, label: string, scheduledAt: Date): Promise<RunHandle>;
   /** Waits for the job, delivers its end event, and reports the run. */
   finish(handle: RunHandle): Promise<RunReport>;
+  /**
+   * An operator's manual run (the coordinator's manual event), e.g. `lake reload <table>`.
+   * undefined when the pipeline has no such thing (the baseline just plays on).
+   */
+  manual(label: string, tier: string, tables: readonly string[], options: { readonly reload: boolean }): Promise<RunHandle | undefined>;
   /** Tables the run's job has finished so far. */
   finishedTables(handle: RunHandle): readonly string[];
   /** tables.yaml changed: a new deployment reads it (Lambda bundle / blueprint edit). */

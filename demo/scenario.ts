@@ -247,6 +247,25 @@ export class Day {
     await this.changeRows(this.quarterTables(), d);
     this.phase("D2 06:10 source changes", d);
     await this.run("every_15_min", "D2 06:15 every_15_min", at(1, "06:15"));
+
+    // The truncated append table failed loudly in D2's daily run; the operator reloads it from scratch.
+    const truncated = this.spec(p.hard.truncate.table);
+    const reloadLabel = `D2 06:20 operator: lake reload ${truncated.name}`;
+    await settle(this.editor);
+    const reload = await this.pipeline.manual(
+      reloadLabel,
+      this.model.tiers.find((t) => t.syncsAllTables)?.name ?? "daily",
+      [truncated.name],
+      {
+        reload: true,
+      },
+    );
+    this.phase(reloadLabel, [
+      reload
+        ? `${truncated.name}: the operator sends the coordinator's manual event {reload: true} (the manifest carries no watermark, the table loads from scratch)`
+        : `${truncated.name}: the ${this.pipeline.kind} has no operator reload; the day plays on`,
+    ]);
+    if (reload) await this.finish(reload);
     return this.log;
   }
 }

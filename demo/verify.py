@@ -8,7 +8,8 @@ and types) and every row becomes sha256 of its values (columns in source order, 
 marked). The multisets of hashes are compared: `missing` rows are in the source and not in the
 lake, `extra` rows in the lake and not in the source (a lake row that equals a source row but
 appears more often than there counts as extra too). `keyDuplicates`: lake rows whose primary
-key appears more than once. `iceberg` targets are the governed full copies; `rawPath` targets
+key appears more than once. `keysNotInSource`: lake rows whose primary key the source no longer
+has (rows deleted at the source still in the lake). `iceberg` targets are the governed full copies; `rawPath` targets
 are the baseline's appended Parquet folders (the blueprint's target table).
 """
 
@@ -22,6 +23,7 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "handlers", "ingest"))
 
+from lake_ingest import dates, session  # noqa: E402
 from lake_ingest.errors import SourceTableMissing  # noqa: E402
 from lake_ingest.source import Jdbc, SourceConfig, quote_ident, with_driver_params  # noqa: E402
 
@@ -44,9 +46,10 @@ def compare(spark: Any, jdbc: Jdbc, database: str, target: dict[str, Any]) -> di
     except SourceTableMissing as exc:
         out.update(status="SOURCE_MISSING", detail=str(exc))
         return out
-    select = "SELECT " + ", ".join(c.select_expr() for c in columns)
+    # The job's select list and typing (MariaDB DATE/DATETIME read as text, cast back), as the load reads.
+    select = "SELECT " + ", ".join(dates.select_expr(c) for c in columns)
     select += f" FROM {quote_ident(database)}.{quote_ident(target['sourceName'])}"
-    source = jdbc.read(select)
+    source = dates.typed(jdbc.read(select), columns)
     if target.get("iceberg"):
         try:
             lake = spark.read.table(target["iceberg"])
@@ -78,7 +81,11 @@ def compare(spark: Any, jdbc: Jdbc, database: str, target: dict[str, Any]) -> di
     ).collect()[0]
     keys = [k.lower() for k in target.get("primaryKey", [])]
     key_dupes = 0
+    keys_not_in_source = 0
     if keys:
+        lake_keys = lake.select(*[quote_ident(k) for k in keys])
+        source_keys = source.select(*[quote_ident(k) for k in keys])
+        keys_not_in_source = lake_keys.join(source_keys, keys, "left_anti").count()
         key_dupes = (
             lake.groupBy(*[quote_ident(k) for k in keys])
             .count()
@@ -96,6 +103,7 @@ def compare(spark: Any, jdbc: Jdbc, database: str, target: dict[str, Any]) -> di
         missing=missing,
         extra=extra,
         keyDuplicates=int(key_dupes),
+        keysNotInSource=int(keys_not_in_source),
         extraLakeColumns=sorted(set(present) - set(names)),
     )
     return out
@@ -107,6 +115,8 @@ def main(argv: list[str]) -> int:
 
     spark = SparkSession.builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    # The job's own session settings (no read-side CHAR padding, etc.): the source must read as the job reads it.
+    session.apply(spark)
     config = SourceConfig(
         with_driver_params(request["jdbcUrl"]),
         os.environ.get("LAKE_SOURCE_USER", "lake_ingest"),

@@ -17,6 +17,8 @@ export interface TableVerdict {
   readonly missing?: number;
   readonly extra?: number;
   readonly keyDuplicates?: number;
+  /** Lake rows whose primary key the source no longer has (deleted at the source, still in the lake). */
+  readonly keysNotInSource?: number;
   readonly extraLakeColumns?: readonly string[];
 }
 

@@ -15,9 +15,9 @@ import {
   CreateLFTagCommand,
   GrantPermissionsCommand,
   LakeFormationClient,
-  type LFTagPair,
 } from "@aws-sdk/client-lakeformation";
 import { auditLakeAccess, type LakeAccessReport } from "../../cli/access";
+import { replayTagPolicyGrants, tagDatabase } from "../../demo/lakeFormationReplay";
 import { LakeFormationPiiTagger } from "../../handlers/coordinator/aws/piiTagger";
 import { catalogDatabaseName, columnClasses, loadTablesYaml, type LakeModel } from "../../model";
 import { runLakeProgram } from "../../stacks/program";
@@ -57,30 +57,10 @@ describe("lake access against moto (grants synthesized by the program, tags by t
       for (const zone of ["full", "raw"] as const) {
         const name = catalogDatabaseName(PREFIX, domain.name, zone);
         await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: name } }));
-        const tags: LFTagPair[] = [
-          { TagKey: "domain", TagValues: [domain.name] },
-          { TagKey: "pii", TagValues: ["true"] },
-        ];
-        await lf.send(new AddLFTagsToResourceCommand({ Resource: { Database: { Name: name } }, LFTags: tags }));
+        await tagDatabase(lf, name, domain.name);
       }
     // Every grant of the program that names a catalog resource by LF-tag policy, as Pulumi would make it.
-    for (const g of grants) {
-      const policy = g.lfTagPolicy as { resourceType: string; expressions: { key: string; values: string[] }[] } | undefined;
-      if (!policy) continue;
-      await lf.send(
-        new GrantPermissionsCommand({
-          Principal: { DataLakePrincipalIdentifier: String(g.principal) },
-          Permissions: g.permissions as never,
-          PermissionsWithGrantOption: (g.permissionsWithGrantOptions ?? []) as never,
-          Resource: {
-            LFTagPolicy: {
-              ResourceType: policy.resourceType as never,
-              Expression: policy.expressions.map((e) => ({ TagKey: e.key, TagValues: e.values })),
-            },
-          },
-        }),
-      );
-    }
+    await replayTagPolicyGrants(lf, grants);
   });
 
   async function createTable(database: string, table: string, columns: readonly string[]): Promise<void> {

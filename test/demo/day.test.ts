@@ -1,17 +1,20 @@
 /**
  * The demo day on the small data set, end to end: the real coordinator against moto, the ingest
- * job under local Spark against MariaDB, then the blueprint baseline on the same day. Starts its
- * own services (MariaDB, moto on 5058) through the project's scripts.
+ * job under local Spark against MariaDB, then the blueprint baseline on the same day, with the hard
+ * cases (deletes, a column added with a default, NULL cursors, a lagging clock, a key change, a late
+ * commit, a truncated append table reloaded by the operator). Starts its own services (MariaDB,
+ * moto on DEMO_TEST_MOTO_PORT, default 5058) through the project's scripts.
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { runDemo, type DemoResult } from "../../demo/main";
 import { SMALL } from "../../demo/profiles";
-import { figures } from "../../demo/report";
+import { figures, reconciledRows } from "../../demo/report";
 import { demoSettings, REPO } from "../../demo/settings";
 
-const MOTO_PORT = "5058";
+/** The demo test's moto port (default 5058; helpers working in parallel set their own). */
+const MOTO_PORT = process.env["DEMO_TEST_MOTO_PORT"] ?? "5058";
 const script = (name: string): string => path.join(REPO, "scripts", name);
 
 describe("demo day (small data set, local Spark, moto, MariaDB)", function () {
@@ -65,13 +68,58 @@ describe("demo day (small data set, local Spark, moto, MariaDB)", function () {
     );
   });
 
-  it("checked the lake against the source after every run that loaded tables", () => {
+  it("checked the lake after every run that loaded tables; from D2's reconciling daily run on, every loaded table is equal", () => {
     const loadingRuns = result.lake.runs.filter((r) => r.tables.some((t) => t.status === "LOADED"));
     assert.equal(result.lake.runChecks.length, loadingRuns.length);
-    for (const check of result.lake.runChecks) {
+    const reconciled = result.lake.runChecks.findIndex((c) => c.run === "D2 01:30 daily");
+    assert.ok(reconciled >= 0, result.lake.runChecks.map((c) => c.run).join(", "));
+    for (const check of result.lake.runChecks.slice(reconciled)) {
       assert.ok(check.verdicts.length > 0);
-      for (const v of check.verdicts) assert.equal(v.status, "EQUAL", `after ${check.run}: ${v.name} ${JSON.stringify(v)}`);
+      for (const v of check.verdicts) {
+        // The truncated append table is refused by D2's daily run and equal only after the operator's reload.
+        if (v.name === SMALL.plan.hard.truncate.table && !check.run.includes("lake reload")) continue;
+        assert.equal(v.status, "EQUAL", `after ${check.run}: ${v.name} ${JSON.stringify(v)}`);
+      }
     }
+  });
+
+  it("plays the hard cases", () => {
+    const changes = result.lake.day.phases.flatMap((p) => p.lines).join("\n");
+    for (const mark of ["rows DELETED", "ADD COLUMN", "NULL cursor", "2 hours BACK", "new PRIMARY KEY", "TRUNCATED"])
+      assert.ok(changes.includes(mark), `no hard case "${mark}" in the day:\n${changes}`);
+    assert.ok(result.lake.day.phases.some((p) => p.name.includes("late commit")));
+  });
+
+  it("D2's daily run reconciles the tables and repairs what the loads missed", () => {
+    const daily = run("D2 01:30 daily");
+    assert.ok(daily.tables.some((t) => t.reconcile && t.reconcile.rangesCompared > 0));
+    assert.ok(reconciledRows(daily) > 0, JSON.stringify(daily.tables.map((t) => [t.table, t.reconcile])));
+    assert.equal(figures(result.lake).deletedStillInLake, 0);
+  });
+
+  it("the truncated append table fails loudly in D2's daily run and the operator's reload makes it equal", () => {
+    const table = SMALL.plan.hard.truncate.table;
+    assert.equal(run("D2 01:30 daily").tables.find((t) => t.table === table)?.status, "FAILED");
+    const reload = run(`D2 06:20 operator: lake reload ${table}`);
+    assert.equal(reload.tables.find((t) => t.table === table)?.status, "LOADED");
+    assert.equal(result.lake.verdicts.find((v) => v.name === table)?.status, "EQUAL");
+  });
+
+  it("no PII column is visible to a role not cleared for PII, after any job or finalize", () => {
+    const ran = result.lake.runs.filter((r) => r.jobState !== "NOT_STARTED");
+    assert.ok(ran.length > 0);
+    for (const r of ran) {
+      assert.deepEqual(
+        r.access.map((a) => a.point),
+        ["after the job", "after finalize"],
+        r.label,
+      );
+      for (const a of r.access) assert.equal(a.piiVisibleToUncleared, 0, `${r.label} ${a.point}: ${JSON.stringify(a)}`);
+    }
+    assert.ok(
+      ran.some((r) => r.access.some((a) => a.tables > 0 && a.columns > 0)),
+      "the audits saw no table",
+    );
   });
 
   it("skips the tables a long daily run holds when a 15-minute run fires during it, and loads them once", () => {
@@ -97,7 +145,11 @@ describe("demo day (small data set, local Spark, moto, MariaDB)", function () {
     assert.deepEqual(first.crawl.started.flatMap((c) => c.tables).sort(), [...SMALL.tables!].sort());
     const quarter = run("D1 08:00 every_15_min");
     assert.deepEqual(quarter.crawl.started.flatMap((c) => c.tables).sort(), ["customer", "sales_promotion"]);
-    assert.equal(run("D2 01:30 daily").crawl.started.length, 0);
+    // gl_journal's column added with a default reaches the lake in D2's daily run.
+    assert.deepEqual(
+      run("D2 01:30 daily").crawl.started.flatMap((c) => c.tables),
+      ["gl_journal"],
+    );
     assert.equal(run("D2 06:15 every_15_min").crawl.started.length, 0);
   });
 
@@ -114,8 +166,10 @@ describe("demo day (small data set, local Spark, moto, MariaDB)", function () {
     const failed = daily.tables.find((t) => t.table === SMALL.plan.droppedTable);
     assert.equal(failed?.status, "FAILED");
     assert.match(failed?.detail ?? "", /does not exist/);
-    assert.equal(daily.alerts.length, 1);
-    assert.match(daily.alerts[0] ?? "", new RegExp(SMALL.plan.droppedTable));
+    assert.ok(
+      daily.alerts.some((a) => a.includes(SMALL.plan.droppedTable)),
+      daily.alerts.join("\n---\n"),
+    );
     assert.ok(daily.tables.filter((t) => t.status === "LOADED").length >= 6);
   });
 
