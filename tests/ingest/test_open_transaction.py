@@ -54,3 +54,39 @@ def test_a_commit_held_open_across_a_run_is_read_by_the_next_run(lake: Lake) -> 
     states = dict(lake.spark.sql(f"SELECT work_order_id, state FROM {lake.ident(spec)}").collect())
     assert states == {1: "late", 2: "open"}
     assert after.watermark is not None and parse_ts(after.watermark) > stamp  # free again once committed
+
+
+def test_a_transaction_in_another_database_does_not_hold_the_mark_back(lake: Lake) -> None:
+    """MariaDB: INNODB_TRX is server-wide; only sessions of the source's database (or of none)
+    may hold its rows, so another application's open transaction leaves the mark at the clock."""
+    if lake.engine != "mariadb":
+        return  # PostgreSQL's pg_stat_activity is already scoped to the source's database
+    import uuid
+
+    from tests.conftest import source_connection
+
+    lake.sql(f"CREATE TABLE bin_move (move_id INT NOT NULL PRIMARY KEY, updated_at {lake.type('datetime')} NOT NULL)")
+    spec = lake.spec(name="bin_move", strategy="incremental", cursor="updated_at", primaryKey=["move_id"])
+    other_db = f"t_other_app_{uuid.uuid4().hex[:6]}"
+    admin = source_connection()
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE `{other_db}`")
+    other = source_connection(other_db)
+    try:
+        with other.cursor() as cur:
+            cur.execute("CREATE TABLE ledger (id INT PRIMARY KEY)")
+            cur.execute("BEGIN")
+            cur.execute("INSERT INTO ledger VALUES (1)")  # modifying, held open
+        time.sleep(2)
+        # stamped after the other transaction began: a server-wide cap would leave it unread
+        lake.sql(f"INSERT INTO bin_move VALUES (1, {lake.now()})")
+        time.sleep(1)
+        loaded = lake.load_one(spec)
+        assert loaded.status == "LOADED" and loaded.rowsRead == 1, loaded
+        with other.cursor() as cur:
+            cur.execute("ROLLBACK")
+    finally:
+        other.close()
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{other_db}`")
+        admin.close()

@@ -207,7 +207,7 @@ class FakeJdbc:
         self.count_min_max: tuple[str, str, str] = ("0", "0", "0")
         self.rows = 0
 
-    def high_mark(self, _seconds: int) -> str:
+    def high_mark(self, _seconds: int, _schema: str | None = None) -> str:
         return self.now
 
     def scalar(self, _sql: str, _params: tuple[str, ...] = ()) -> str | None:

@@ -337,7 +337,9 @@ class Loader:
         if spec.strategy == "snapshot":
             plan = plan_snapshot(jdbc, spec, loaded, columns)
         elif spec.strategy == "incremental":
-            plan = plan_incremental(jdbc, spec, columns, self.args.safety_lag_seconds, m.source_time_zone)
+            plan = plan_incremental(
+                jdbc, spec, columns, self.args.safety_lag_seconds, m.source_time_zone, m.source_schema
+            )
         else:
             plan = plan_append(jdbc, spec, columns)
 

@@ -159,11 +159,11 @@ class Jdbc:
     def estimated_rows(self, schema: str, table: str) -> int:
         return self.dialect.estimated_rows(self, schema, table)
 
-    def high_mark(self, safety_lag_seconds: int) -> str:
+    def high_mark(self, safety_lag_seconds: int, schema: str | None = None) -> str:
         """The incremental read's upper bound (UTC text): the source clock minus the safety lag,
         capped just before the start of the oldest open transaction, whose rows may carry an
         older cursor than the clock once they commit."""
-        reading = self.dialect.clock(self)
+        reading = self.dialect.clock(self, schema)
         high = reading.now - timedelta(seconds=int(safety_lag_seconds))
         if reading.oldest_transaction is not None:
             cap = reading.oldest_transaction - timedelta(seconds=self.dialect.transaction_margin_seconds)

@@ -86,13 +86,19 @@ def is_wall_time(column: SourceColumn, time_zone: str) -> bool:
 
 
 def plan_incremental(
-    jdbc: Jdbc, spec: TableSpec, columns: list[SourceColumn], safety_lag_seconds: int, time_zone: str = "UTC"
+    jdbc: Jdbc,
+    spec: TableSpec,
+    columns: list[SourceColumn],
+    safety_lag_seconds: int,
+    time_zone: str = "UTC",
+    schema: str | None = None,
 ) -> ReadPlan:
+    """schema: the source schema, so that only its sessions' open transactions cap the read."""
     assert spec.cursor is not None
     col = find_column(columns, spec.cursor, "cursor", spec.source_name)
     require_timestamp_cursor(spec, col)
     cursor = col.quoted
-    high = parse_ts(jdbc.high_mark(safety_lag_seconds))
+    high = parse_ts(jdbc.high_mark(safety_lag_seconds, schema))
     old = spec.watermark
     if old is not None and old.kind != "timestamp":
         raise TableError(f"watermark kind {old.kind} does not fit strategy incremental")

@@ -73,15 +73,23 @@ class MySqlDialect(Dialect):
         )
         return int(value) if value else 0
 
-    def clock(self, db: MetadataQueries) -> ClockReading:
+    def clock(self, db: MetadataQueries, schema: str | None = None) -> ClockReading:
+        # schema: only sessions whose default database is the source's (or none, which may write
+        # anywhere) can hold back its rows; another application's database on the same server
+        # must not hold back the watermark of every table.
+        scope = (
+            " AND trx_mysql_thread_id IN (SELECT ID FROM information_schema.PROCESSLIST WHERE DB IS NULL OR DB = ?)"
+            if schema is not None
+            else ""
+        )
         sql = (
             f"SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '{TEXT_FORMAT}'), "
             f"(SELECT DATE_FORMAT(CONVERT_TZ(MIN(trx_started), 'SYSTEM', '+00:00'), '{TEXT_FORMAT}') "
             "FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id <> CONNECTION_ID() "
-            "AND (trx_rows_modified > 0 OR trx_rows_locked > 0))"
+            f"AND (trx_rows_modified > 0 OR trx_rows_locked > 0){scope})"
         )
         try:
-            rows = db.query(sql)
+            rows = db.query(sql, (schema,) if schema is not None else ())
         except Exception as exc:  # noqa: BLE001 -- the usual cause is a missing privilege
             raise TableError(
                 "reading the oldest open transaction (information_schema.INNODB_TRX) failed; the job's source "

@@ -117,7 +117,8 @@ class PostgresDialect(Dialect):
         # -1: never analyzed; unknown, so the caller counts the rows before deciding to split.
         return int(value) if int(value) >= 0 else 2**62
 
-    def clock(self, db: MetadataQueries) -> ClockReading:
+    def clock(self, db: MetadataQueries, schema: str | None = None) -> ClockReading:
+        # schema: unused, pg_stat_activity is already scoped to the source's database
         rows = db.query(
             f"SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', '{TEXT_FORMAT}'), "
             f"(SELECT to_char(min(xact_start) AT TIME ZONE 'UTC', '{TEXT_FORMAT}') FROM pg_catalog.pg_stat_activity "
