@@ -41,6 +41,37 @@ export function icebergColumns(warehouseDir: string, database: string, table: st
   return schema.fields.map((f) => ({ Name: f.name.toLowerCase(), Type: typeof f.type === "string" ? f.type : "struct" }));
 }
 
+/**
+ * Registers (or updates) every full copy a local Hadoop-catalog warehouse holds in a Glue catalog
+ * (moto's) with its current columns. A stand-in for Iceberg's GlueCatalog, which does this itself
+ * in AWS with the job's role: local Spark uses a Hadoop catalog, so moto would otherwise hold no
+ * table to tag or audit.
+ */
+export async function registerFullCopies(glue: GlueClient, model: LakeModel, databasePrefix: string, warehouseDir: string): Promise<void> {
+  for (const t of model.tables.filter((x) => x.enabled)) {
+    const database = catalogDatabaseName(databasePrefix, t.domain, "full");
+    const columns = icebergColumns(warehouseDir, database, t.name);
+    if (!columns) continue;
+    const input = {
+      Name: t.name,
+      TableType: "EXTERNAL_TABLE",
+      Parameters: { table_type: "ICEBERG" },
+      StorageDescriptor: { Columns: columns },
+    };
+    let exists = true;
+    try {
+      await glue.send(new GetTableCommand({ DatabaseName: database, Name: t.name }));
+    } catch {
+      exists = false;
+    }
+    await glue.send(
+      exists
+        ? new UpdateTableCommand({ DatabaseName: database, TableInput: input })
+        : new CreateTableCommand({ DatabaseName: database, TableInput: input }),
+    );
+  }
+}
+
 export class DemoAccessAudit {
   private constructor(
     private readonly glue: GlueClient,
@@ -72,28 +103,7 @@ export class DemoAccessAudit {
    * demo's Spark uses a Hadoop catalog, so moto would otherwise hold no table to tag or audit.
    */
   async registerFullCopies(model: LakeModel, warehouseDir: string): Promise<void> {
-    for (const t of model.tables.filter((x) => x.enabled)) {
-      const database = catalogDatabaseName(this.databasePrefix, t.domain, "full");
-      const columns = icebergColumns(warehouseDir, database, t.name);
-      if (!columns) continue;
-      const input = {
-        Name: t.name,
-        TableType: "EXTERNAL_TABLE",
-        Parameters: { table_type: "ICEBERG" },
-        StorageDescriptor: { Columns: columns },
-      };
-      let exists = true;
-      try {
-        await this.glue.send(new GetTableCommand({ DatabaseName: database, Name: t.name }));
-      } catch {
-        exists = false;
-      }
-      await this.glue.send(
-        exists
-          ? new UpdateTableCommand({ DatabaseName: database, TableInput: input })
-          : new CreateTableCommand({ DatabaseName: database, TableInput: input }),
-      );
-    }
+    await registerFullCopies(this.glue, model, this.databasePrefix, warehouseDir);
   }
 
   async audit(model: LakeModel, point: AccessPoint["point"]): Promise<AccessPoint> {

@@ -15,6 +15,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { LocalLakeManifestStore } from "../../../demo/manifestStore";
+import { registerFullCopies } from "../../../demo/access";
+import { createClients } from "../../../handlers/coordinator/aws/clients";
+import { loadTablesYaml } from "../../../model";
 import { recordCoordinatorRuns, type ActorRecording, type RunPlan } from "./recordedLake";
 import { recordWindow } from "./recorder";
 import type { SynthesizedLake } from "./synthesized";
@@ -154,8 +157,8 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
       for (const [k, v] of Object.entries(glueJob.defaultArguments))
         if (["--tier", "--state_table", "--connection_name"].includes(k)) args[k] = v;
       Object.assign(args, { "--run_id": started.runId, "--manifest_uri": started.manifestUri });
-      const window = await recordWindow(motoUrl, () =>
-        runSpark(
+      const window = await recordWindow(motoUrl, async () => {
+        const code = await runSpark(
           [
             "--master",
             "local[2]",
@@ -174,8 +177,18 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
             AWS_DEFAULT_REGION: lake.region,
           },
           jobLog,
-        ),
-      );
+        );
+        // In AWS the job's Iceberg GlueCatalog creates and updates the catalog tables with the
+        // job's role; local Spark uses a Hadoop catalog, so the stand-in makes those calls here,
+        // inside the job's window (attributed to its role), and finalize has tables to tag.
+        await registerFullCopies(
+          createClients({ endpoint: motoUrl, region: lake.region }).glue,
+          loadTablesYaml(path.join(REPO, "tables.yaml")),
+          e["DATABASE_PREFIX"] as string,
+          path.join(dir, "warehouse"),
+        );
+        return code;
+      });
       jobExitCode = window.result;
       job = { actor: "ingest job", roleArn: glueJob.roleArn, requests: window.requests, extraCalls: [] };
       return { state: jobExitCode === 0 ? "SUCCEEDED" : "FAILED", message: jobExitCode === 0 ? "" : `exit ${jobExitCode}` };
