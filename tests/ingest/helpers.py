@@ -55,6 +55,9 @@ class Lake:
         self.srcdb = srcdb
         self.schema = PG_SCHEMA if self.pg else srcdb  # where the source tables live
         self.lake_uri = warehouse  # shared warehouse; table names are unique per module via prefix
+        # raw batches per module: raw/<domain>/<table>/ carries no module prefix, so two modules
+        # loading a "customer" would otherwise see each other's batches
+        self.raw_uri = f"{warehouse}modules/{srcdb}/"
         self.prefix = srcdb  # catalog databases <srcdb>_<domain>
         self.tmp_dir = tmp_dir
         self.state_table = f"state-{srcdb}"
@@ -152,7 +155,7 @@ class Lake:
         entry.setdefault("primaryKey", [])
         spec = local_harness.table_spec(
             entry,
-            self.lake_uri,
+            self.raw_uri,
             self.srcdb,
             prefix=self.prefix,
             lookback_seconds=int(entry.pop("lookbackSeconds", 600)),

@@ -62,7 +62,7 @@ FALL_BACK = datetime(2024, 10, 27, 1, 0, tzinfo=UTC)
 
 def pin_source_clock(monkeypatch: pytest.MonkeyPatch, utc: datetime) -> None:
     text = utc.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    monkeypatch.setattr(Jdbc, "high_mark", lambda _self, _seconds: text)
+    monkeypatch.setattr(Jdbc, "high_mark", lambda _self, _seconds, _schema=None: text)
 
 
 @pytest.fixture(scope="module")
