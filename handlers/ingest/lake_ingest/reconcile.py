@@ -6,7 +6,8 @@ read-only REPEATABLE READ transaction started WITH CONSISTENT SNAPSHOT (source_s
 locks, one state of the source for every aggregate), Spark over the full copy. The top level's
 buckets hold about CHUNK_ROWS rows each (for an integer key each is one bounded index range
 query); a bucket whose aggregates differ is split into its 16 children and compared again
-(bisection, as data-diff does) until it holds at most LEAF_ROWS rows on either side: a leaf.
+(bisection, as data-diff does) until it holds at most LEAF_ROWS rows on either side: a leaf,
+or until most of a level differs (changes spread over every range: its buckets are the leaves).
 A table without a key is one whole-table aggregate.
 
 Repair (mode "repair"). The leaves' rows are read again from the source (the load's select list,
@@ -42,6 +43,12 @@ log = logging.getLogger("lake_ingest.reconcile")
 
 CHUNK_ROWS = 100_000  # rows per top-level bucket (one bounded source query each)
 LEAF_ROWS = 2_000  # a differing bucket this small is re-read instead of split further
+# Below the top level, when the buckets that differ hold more than this share of the level's rows
+# (and the level has at least DENSE_MIN_BUCKETS buckets), the changes are spread everywhere: their
+# children would differ too, so another level costs a full aggregate on both sides for nothing.
+# They are re-read as they are.
+DENSE_SHARE = 0.5
+DENSE_MIN_BUCKETS = 8
 INTEGRAL = ("tinyint", "smallint", "mediumint", "int", "integer", "bigint")
 
 Bucket = tuple[int, int | str]  # (level, bucket id)
@@ -184,6 +191,8 @@ class Reconciler:
             differing = sorted(b for b in buckets if source_aggs.get(b, zero) != lake_aggs.get(b, zero))
             if not differing:
                 return leaves
+            if level > space.top_level and self._dense(buckets, differing, source_aggs, lake_aggs):
+                return leaves + [(level, b) for b in differing]
             split = [
                 b
                 for b in differing
@@ -198,6 +207,17 @@ class Reconciler:
             level += 1
             source_aggs = self._source_children(space, src, level, parents, out, scanned)
             lake_aggs = self._lake_aggregates(space, lake, level, parents)
+
+    @staticmethod
+    def _dense(
+        buckets: set[Any], differing: list[Any], source_aggs: dict[Any, Aggregate], lake_aggs: dict[Any, Aggregate]
+    ) -> bool:
+        if len(buckets) < DENSE_MIN_BUCKETS:
+            return False
+        zero = (0, 0)
+        rows = {b: max(source_aggs.get(b, zero)[0], lake_aggs.get(b, zero)[0]) for b in buckets}
+        total = sum(rows.values())
+        return total > 0 and sum(rows[b] for b in differing) > DENSE_SHARE * total
 
     def _source_aggregate(self, src: ConsistentRead, bucket: str, where: str) -> dict[str, Aggregate]:
         rows = src.query(
