@@ -37,7 +37,8 @@ def load_schema() -> dict[str, Any]:
         repo_copy = os.path.join(here, "..", "..", "contracts", SCHEMA_NAME)
         with open(repo_copy, "rb") as handle:
             data = handle.read()
-    return json.loads(data)
+    schema: dict[str, Any] = json.loads(data)
+    return schema
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def check_schema(document: dict[str, Any]) -> None:
             table = document["tables"][int(exc.path[2])]
             if isinstance(table, dict) and isinstance(table.get("name"), str):
                 where += f" (table {table['name']})"
-        detail = exc.message[len(exc.name) :].strip() if exc.message.startswith(exc.name) else exc.message
+        detail = exc.message.removeprefix(exc.name or "").strip()
         raise ManifestError(f"run manifest is invalid at {where}: {detail}") from None
 
 
