@@ -15,9 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import clock
-from ._vendor import fastjsonschema
 from .errors import ManifestError, TableError
 from .uris import read_text
+
+try:
+    from ._vendor import fastjsonschema
+except ImportError as missing:  # a checkout or zip built before scripts/ingest-deps.sh ran
+    raise ImportError(
+        "lake_ingest/_vendor/fastjsonschema is missing: run scripts/ingest-deps.sh, which unpacks the"
+        " job's pinned wheels (handlers/ingest/requirements.txt) there"
+    ) from missing
 
 SCHEMA_NAME = "run-manifest.schema.json"
 # append: keys re-read below the watermark (tableSpec lookbackKeys), so an id taken by a
