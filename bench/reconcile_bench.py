@@ -94,7 +94,7 @@ class Bench:
         self.state = f"bench-state-{db}"
 
     def spec(self, name: str, source: str, keyed: bool, reconcile: bool = False) -> dict[str, Any]:
-        entry = {"name": name, "source": source, "domain": "bench", "strategy": "snapshot"}
+        entry: dict[str, Any] = {"name": name, "source": source, "domain": "bench", "strategy": "snapshot"}
         if keyed:
             entry["primaryKey"] = ["id"]
         spec = local_harness.table_spec(entry, self.lake_uri, self.db, prefix=self.db)

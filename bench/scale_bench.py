@@ -44,7 +44,7 @@ class Bench:
         self.state = f"bench-state-{db}"
 
     def spec(self, name: str, source: str) -> dict[str, Any]:
-        entry = {"name": name, "source": source, "domain": "bench", "strategy": "incremental"}
+        entry: dict[str, Any] = {"name": name, "source": source, "domain": "bench", "strategy": "incremental"}
         entry.update({"cursor": "updated_at", "primaryKey": ["id"]})
         return local_harness.table_spec(entry, self.lake_uri, self.db, prefix=self.db)
 

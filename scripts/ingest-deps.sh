@@ -2,7 +2,9 @@
 # Downloads the ingest job's jars from Maven Central into .cache/jars, verified by SHA-256,
 # once (cached). Glue 5.1 brings Iceberg itself (--datalake-formats iceberg); only the source
 # engine's JDBC driver (MariaDB Connector/J or the PostgreSQL driver) is uploaded for Glue
-# (IngestCode, stacks/ingestCodePaths.ts names the same files). Prints the jar folder.
+# (IngestCode, stacks/ingestCodePaths.ts names the same files). Also unpacks the job's pinned
+# pure-Python wheels (handlers/ingest/requirements.txt) into lake_ingest/_vendor/, which the job's
+# zip carries. Prints the jar folder.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="$root/.cache/jars"
@@ -37,4 +39,5 @@ for entry in "${jars[@]}"; do
   fi
   mv "$tmp" "$file"
 done
+"$("$root/scripts/python-env.sh")/bin/python" "$root/handlers/ingest/vendor_wheels.py" >/dev/null
 echo "$dir"

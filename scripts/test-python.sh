@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lints and tests the Python side (the Glue ingest job): ruff, then pytest against the real
+# Lints and tests the Python side (the Glue ingest job): ruff, mypy, then pytest against the real
 # local MariaDB, local Spark with Iceberg, and moto for the state table. Installs what it needs
 # (venv, jars, MariaDB) and starts/stops its own moto server on MOTO_PORT (default 5056).
 set -euo pipefail
@@ -21,5 +21,7 @@ trap cleanup EXIT
   echo "ruff format would change files (run: .venv/bin/ruff format handlers/ingest tests bench)" >&2
   exit 1
 }
+# Strict type check of the job, its local runners, bench/ and demo/verify.py (mypy.ini).
+"$venv/bin/mypy" --config-file mypy.ini
 export TZ=UTC
 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"

@@ -22,6 +22,8 @@ npx prettier --check .
 
 step "python toolchain"
 scripts/python-env.sh >/dev/null
+# The job's jars and vendored wheels: the TypeScript tests pack and check the code IngestCode ships.
+scripts/ingest-deps.sh >/dev/null
 
 step "TypeScript tests (mocha)"
 npx mocha 'test/**/*.test.ts'

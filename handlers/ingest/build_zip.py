@@ -1,5 +1,6 @@
 """Builds the --extra-py-files zip: lake_ingest/ plus lake_ingest/run-manifest.schema.json,
 copied from handlers/contracts/ at zip time (the repository keeps one copy of the schema).
+lake_ingest/_vendor/ rides along: the pinned wheels scripts/ingest-deps.sh unpacked there.
 
   python handlers/ingest/build_zip.py [OUT.zip]     (default: .cache/lake_ingest.zip)
 

@@ -47,9 +47,10 @@ def ensure_state_table(client: Any, name: str) -> None:
 
 
 def get_item(client: Any, state_table: str, table: str) -> dict[str, Any]:
-    return client.get_item(TableName=state_table, Key={"pk": {"S": f"table#{table}"}}, ConsistentRead=True).get(
-        "Item", {}
-    )
+    item: dict[str, Any] = client.get_item(
+        TableName=state_table, Key={"pk": {"S": f"table#{table}"}}, ConsistentRead=True
+    ).get("Item", {})
+    return item
 
 
 def take_lease(client: Any, state_table: str, table: str, run_id: str, tier: str, expires_at: int) -> bool:

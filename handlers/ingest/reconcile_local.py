@@ -77,7 +77,7 @@ def plan(a: argparse.Namespace, run_id: str, lake: str) -> dict[str, Any]:
 
 def outcome(planned: list[str], result: dict[str, Any], mode: str) -> tuple[dict[str, Any], int]:
     by_name = {t["name"]: t for t in result.get("tables", [])}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in planned:
         t = by_name.get(name)
         if t is None:

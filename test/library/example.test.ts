@@ -109,6 +109,8 @@ describe("the library installed from npm pack output (examples/small-lake)", fun
     assert.ok(!existsSync(join(installed, "dist", ".tsbuildinfo")));
     const jobPackage = readdirSync(library.INGEST_JOB_FILES.packageDir);
     assert.ok(jobPackage.includes("job.py") && !jobPackage.includes("__pycache__"));
+    const validator = join(library.INGEST_JOB_FILES.packageDir, "_vendor", "fastjsonschema", "__init__.py");
+    assert.ok(existsSync(validator), "the job's vendored manifest validator is in the packed copy (scripts/ingest-deps.sh)");
   });
 
   it("type-checks the example against the packed declarations (exports resolved as Node 16+ does)", () => {

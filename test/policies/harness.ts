@@ -1,22 +1,13 @@
-// A test harness that runs CrossGuard policies the way the @pulumi/policy 1.21 runtime does
-// (node_modules/@pulumi/policy/server.js, makeAnalyzeRpcFun / makeAnalyzeStackRpcFun), without the
-// engine or gRPC:
+// Runs CrossGuard policies through the @pulumi/policy 1.21 runtime's own Analyze and AnalyzeStack
+// handlers (node_modules/@pulumi/policy/server.js, makeAnalyzeRpcFun / makeAnalyzeStackRpcFun), in
+// process: a test's resources become the requests the engine would send (props as a
+// google.protobuf.Struct, URNs, parents, options, providers), and the runtime's response is read
+// back. So deserialization, secrets, unknown values during preview, typed fast paths, enforcement
+// levels and notApplicable are the runtime's, not a copy of it.
 //
-//  - props travel as the engine sends them: a google.protobuf.Struct, turned back into JavaScript by the
-//    runtime's own deserializeProperties (secrets unwrapped, assets rebuilt) and wrapped in its
-//    unknownCheckingProxy, so reading a value that is unknown during preview throws UnknownValueError;
-//  - the type token is the resource class's static __pulumiType; isType/asType compare it the same way;
-//  - the per-policy enforcement level is config > policy > pack (pack default "advisory"); "disabled"
-//    skips the policy and "remediate" is reported as "mandatory";
-//  - a single validateResource function whose __pulumiType differs from the resource's type is skipped as
-//    not applicable without being called (the runtime's fast path); an array runs every function;
-//  - each validation gets freshly deserialized props; validations may be async;
-//  - notApplicable() records the policy as not applicable; an UnknownValueError becomes an advisory
-//    "can't run policy ... during preview" diagnostic; any other error fails the run;
-//  - reportViolation(message) records `${description}\n${message}` like the runtime, and the harness keeps
-//    the bare message in `violation` for assertions;
-//  - stack resources get parent, dependencies and propertyDependencies linked by URN, with unresolvable
-//    URNs dropped.
+// The one thing the engine sets through another RPC is the policy configuration (Configure) and the
+// stack tags (ConfigureStack), which the runtime keeps in module state it does not export; the
+// harness applies them by wrapping each policy (its enforcement level, getConfig and stackTags).
 
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerpb from "@pulumi/pulumi/proto/analyzer_pb";
@@ -25,44 +16,45 @@ import type {
   Policies,
   Policy,
   PolicyPackConfig,
-  PolicyProviderResource,
-  PolicyResource,
   PolicyResourceOptions,
-  ReportViolation,
   ResourceValidation,
-  ResourceValidationArgs,
   ResourceValidationPolicy,
-  StackValidationArgs,
+  StackValidation,
   StackValidationPolicy,
 } from "@pulumi/policy";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
 // ----- The runtime's internals (exported by its modules, absent from its type declarations) --------
 
+type AnalyzeHandler<Req> = (call: { request: Req }, callback: (err: unknown, resp?: analyzerpb.AnalyzeResponse) => void) => Promise<void>;
+interface ServerInternals {
+  makeAnalyzeRpcFun(name: string, version: string, level: EnforcementLevel, policies: Policies): AnalyzeHandler<analyzerpb.AnalyzeRequest>;
+  makeAnalyzeStackRpcFun(
+    name: string,
+    version: string,
+    level: EnforcementLevel,
+    policies: Policies,
+  ): AnalyzeHandler<analyzerpb.AnalyzeStackRequest>;
+}
 interface PolicyInternals {
   isResourcePolicy(p: Policy): boolean;
   isStackPolicy(p: Policy): boolean;
   getPulumiType(obj: unknown): string | undefined;
 }
 interface ProxyInternals {
-  unknownCheckingProxy<T>(toProxy: T): T;
-  UnknownValueError: new (...args: never[]) => Error;
   unknownBooleanValue: string;
   unknownNumberValue: string;
   unknownStringValue: string;
   unknownArrayValue: string;
   unknownObjectValue: string;
 }
-interface DeserializeInternals {
-  deserializeProperties(outputsStruct: { toJavaScript(): unknown }, proxySecrets: boolean): Record<string, unknown>;
-}
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const server = require("@pulumi/policy/server") as ServerInternals;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const policyInternals = require("@pulumi/policy/policy") as PolicyInternals;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxyInternals = require("@pulumi/policy/proxy") as ProxyInternals;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const deserializeInternals = require("@pulumi/policy/deserialize") as DeserializeInternals;
 
 /** The runtime's own predicates for the two policy kinds. */
 export function isResourcePolicy(p: Policy): boolean {
@@ -136,8 +128,6 @@ export interface ResourceSpec {
 export interface RunOptions {
   stack?: string;
   project?: string;
-  packName?: string;
-  packVersion?: string;
   /** The PolicyPack's enforcementLevel (runtime default: "advisory"). */
   packEnforcementLevel?: EnforcementLevel;
   /** Per-policy configuration, as the engine's Configure RPC would set it. */
@@ -167,25 +157,82 @@ export interface RunResult {
   notApplicable: NotApplicable[];
 }
 
-// ----- Runtime mirrors -----------------------------------------------------------------------------------
+const PACK = { name: "governed-lake", version: "0.1.0" };
+const DEFAULTS = { stack: "dev", project: "governed-lake", packEnforcementLevel: "advisory" as EnforcementLevel };
 
-const DEFAULTS: Required<Pick<RunOptions, "stack" | "project" | "packName" | "packVersion" | "packEnforcementLevel">> = {
-  stack: "dev",
-  project: "governed-lake",
-  packName: "governed-lake",
-  packVersion: "0.1.0",
-  packEnforcementLevel: "advisory",
-};
+// ----- Configure and ConfigureStack, applied per policy ------------------------------------------------
 
-class NotApplicableError extends Error {
-  constructor(readonly reason?: string) {
-    super(reason ?? "Policy does not apply");
+function frozenTags(tags: Record<string, string>): ReadonlyMap<string, string> {
+  return Object.freeze(new Map(Object.entries(tags)));
+}
+
+/** The policy as the runtime would run it after Configure/ConfigureStack with these options. */
+function configured(p: Policy, options: RunOptions): Policy {
+  const entry = options.config?.[p.name];
+  if (entry === undefined && options.stackTags === undefined) {
+    return p;
   }
+  const level = typeof entry === "string" ? entry : entry?.enforcementLevel;
+  const settings: Record<string, unknown> = typeof entry === "object" ? { ...entry } : {};
+  delete settings["enforcementLevel"];
+  const getConfig = <T extends object>(): T => settings as T;
+  const stackTags = frozenTags(options.stackTags ?? {});
+  // Keep a typed validation's __pulumiType, so the runtime's fast path still sees it.
+  const keepType = <F extends object>(original: F, wrapper: F): F =>
+    Object.assign(wrapper, { __pulumiType: policyInternals.getPulumiType(original) });
+  const withLevel = { ...p, enforcementLevel: level ?? p.enforcementLevel };
+  if (isResourcePolicy(p)) {
+    const rp = p as ResourceValidationPolicy;
+    const wrap = (v: ResourceValidation): ResourceValidation => keepType(v, (args, report) => v({ ...args, getConfig, stackTags }, report));
+    const validateResource = Array.isArray(rp.validateResource)
+      ? rp.validateResource.map(wrap)
+      : rp.validateResource && wrap(rp.validateResource);
+    return { ...withLevel, validateResource } as ResourceValidationPolicy;
+  }
+  const sp = p as StackValidationPolicy;
+  const validateStack: StackValidation = keepType(sp.validateStack, (args, report) =>
+    sp.validateStack({ ...args, getConfig, stackTags }, report),
+  );
+  return { ...withLevel, validateStack } as StackValidationPolicy;
 }
 
-function throwNotApplicable(reason?: string): never {
-  throw new NotApplicableError(reason);
+/** Runs one of the runtime's handlers and reads its response in the harness's terms. */
+function analyze<Req>(
+  make: (name: string, version: string, level: EnforcementLevel, policies: Policies) => AnalyzeHandler<Req>,
+  policies: Policy | Policies,
+  request: Req,
+  options: RunOptions,
+): Promise<RunResult> {
+  const list = (Array.isArray(policies) ? policies : [policies]) as Policy[];
+  const descriptions = new Map(list.map((p) => [p.name, p.description]));
+  const handler = make(
+    PACK.name,
+    PACK.version,
+    options.packEnforcementLevel ?? DEFAULTS.packEnforcementLevel,
+    list.map((p) => configured(p, options)),
+  );
+  return new Promise((resolve, reject) => {
+    void handler({ request }, (err, resp) => {
+      if (err || resp === undefined) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      const wire = fromAnalyzeResponse(resp);
+      resolve({
+        diagnostics: wire.diagnostics.map((d) => {
+          const description = descriptions.get(d.policyName) ?? "";
+          const unknownDuringPreview = d.message.startsWith(`can't run policy '${d.policyName}' from policy pack`);
+          const violation =
+            unknownDuringPreview || !d.message.startsWith(description) ? d.message : d.message.slice(description.length + 1);
+          return { ...d, violation, unknownDuringPreview };
+        }),
+        notApplicable: wire.notApplicable,
+      });
+    });
+  });
 }
+
+// ----- Requests as the engine sends them ---------------------------------------------------------------
 
 /** JSON-compatible copy without undefined (the engine never sends undefined; arrays get null). */
 function wireSafe(v: unknown): unknown {
@@ -216,100 +263,6 @@ export function toStruct(props: Record<string, unknown>): Struct {
   return Struct.fromJavaScript(wireSafe(props) as Record<string, never>);
 }
 
-/** Props as a policy sees them: deserialized by the runtime and wrapped in its unknown-checking proxy. */
-function policyProps(props: Record<string, unknown>): Record<string, unknown> {
-  return proxyInternals.unknownCheckingProxy(deserializeInternals.deserializeProperties(toStruct(props), false));
-}
-
-function isTypeOf(type: string, resourceClass: unknown): boolean {
-  const pulumiType = policyInternals.getPulumiType(resourceClass);
-  if (pulumiType !== undefined) {
-    return type === pulumiType;
-  }
-  const isInstance = (resourceClass as { isInstance?: unknown } | undefined)?.isInstance;
-  return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
-}
-
-function enforcementLevelOf(p: Policy, options: RunOptions): EnforcementLevel {
-  const configured = options.config?.[p.name];
-  const fromConfig = typeof configured === "string" ? configured : configured?.enforcementLevel;
-  return fromConfig || p.enforcementLevel || options.packEnforcementLevel || DEFAULTS.packEnforcementLevel;
-}
-
-function makeGetConfig(policyName: string, options: RunOptions): <T extends object>() => T {
-  return <T extends object>(): T => {
-    const c = options.config?.[policyName];
-    if (c === undefined || typeof c === "string") {
-      return {} as T;
-    }
-    const properties: Record<string, unknown> = { ...c };
-    delete properties["enforcementLevel"];
-    return properties as T;
-  };
-}
-
-function freezeMap(entries: Record<string, string> | undefined): ReadonlyMap<string, string> {
-  const map = new Map(Object.entries(entries ?? {}));
-  return Object.freeze({
-    entries: map.entries.bind(map),
-    forEach: map.forEach.bind(map),
-    get: map.get.bind(map),
-    has: map.has.bind(map),
-    keys: map.keys.bind(map),
-    size: map.size,
-    values: map.values.bind(map),
-    [Symbol.iterator]: map[Symbol.iterator].bind(map),
-  });
-}
-
-function makeReportViolation(p: Policy, enforcementLevel: EnforcementLevel, ds: Diagnostic[]): ReportViolation {
-  return (message: string, urn?: string) => {
-    if (typeof message === "object" && message !== null) {
-      // The runtime also accepts a policy-info object in place of the message.
-      const info = message as { name?: string; message?: string; description?: string; urn?: string; enforcementLevel?: EnforcementLevel };
-      const text = info.message || info.description || p.description;
-      ds.push({
-        policyName: info.name || p.name,
-        message: text,
-        violation: text,
-        urn: info.urn,
-        enforcementLevel: info.enforcementLevel || enforcementLevel,
-        unknownDuringPreview: false,
-      });
-      return;
-    }
-    ds.push({
-      policyName: p.name,
-      message: message ? `${p.description}\n${message}` : p.description,
-      violation: message,
-      urn,
-      enforcementLevel,
-      unknownDuringPreview: false,
-    });
-  };
-}
-
-function handleError(e: unknown, p: Policy, options: RunOptions, ds: Diagnostic[], na: NotApplicable[], what: string): void {
-  const packName = options.packName ?? DEFAULTS.packName;
-  const packVersion = options.packVersion ?? DEFAULTS.packVersion;
-  const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
-  if (e instanceof proxyInternals.UnknownValueError) {
-    const message = `can't run ${policyFrom} during preview: ${e.message}`;
-    ds.push({
-      policyName: p.name,
-      message,
-      violation: message,
-      enforcementLevel: "advisory",
-      unknownDuringPreview: true,
-    });
-  } else if (e instanceof NotApplicableError) {
-    na.push({ policyName: p.name, reason: e.reason });
-  } else {
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new Error(`Error validating ${what} with ${policyFrom}: ${detail}`, { cause: e });
-  }
-}
-
 export function urnOf(type: string, name: string, options: RunOptions = {}, parentTypeChain?: string): string {
   const stack = options.stack ?? DEFAULTS.stack;
   const project = options.project ?? DEFAULTS.project;
@@ -336,99 +289,6 @@ function defaultOptions(spec: ResourceSpec, parentUrn: string | undefined): Poli
     opts.parent = parentUrn;
   }
   return opts;
-}
-
-function providerOf(spec: ResourceSpec, options: RunOptions): PolicyProviderResource | undefined {
-  if (spec.provider === undefined) {
-    return undefined;
-  }
-  const type = spec.provider.type ?? "pulumi:providers:aws";
-  const name = spec.provider.name ?? "default_7_48_0";
-  return {
-    type,
-    name,
-    urn: spec.provider.urn ?? urnOf(type, name, options),
-    props: policyProps(spec.provider.props),
-  };
-}
-
-// ----- Resource policies ---------------------------------------------------------------------------------
-
-/**
- * Runs resource policies against one resource (its inputs), like the runtime's Analyze RPC.
- * Stack policies in the list are ignored, as the runtime does.
- */
-export async function validateResource(policies: Policy | Policies, spec: ResourceSpec, options: RunOptions = {}): Promise<RunResult> {
-  const list = (Array.isArray(policies) ? policies : [policies]) as Policy[];
-  const type = typeOf(spec.type);
-  const name = spec.name ?? "test";
-  const parentUrn =
-    spec.parent === undefined
-      ? undefined
-      : spec.parent.startsWith("urn:")
-        ? spec.parent
-        : urnOf("lake:index:Component", spec.parent, options);
-  const urn = spec.urn ?? urnOf(type, name, options, parentUrn === undefined ? undefined : typeChainOf(parentUrn));
-  const ds: Diagnostic[] = [];
-  const na: NotApplicable[] = [];
-
-  for (const p of list) {
-    let enforcementLevel = enforcementLevelOf(p, options);
-    if (enforcementLevel === "disabled" || !policyInternals.isResourcePolicy(p)) {
-      continue;
-    }
-    const rp = p as ResourceValidationPolicy;
-    if (!rp.validateResource) {
-      na.push({ policyName: p.name, reason: "Policy does not implement validateResource" });
-      continue;
-    }
-    if (enforcementLevel === "remediate") {
-      enforcementLevel = "mandatory";
-    }
-    if (!Array.isArray(rp.validateResource)) {
-      const pulumiType = policyInternals.getPulumiType(rp.validateResource);
-      if (pulumiType !== undefined && type !== pulumiType) {
-        na.push({ policyName: p.name, reason: `Policy only applies to resources of type '${pulumiType}'` });
-        continue;
-      }
-    }
-    const report = makeReportViolation(p, enforcementLevel, ds);
-    const validations: ResourceValidation[] = Array.isArray(rp.validateResource) ? rp.validateResource : [rp.validateResource];
-    for (const validation of validations) {
-      try {
-        const props = policyProps(spec.props);
-        const args: ResourceValidationArgs = {
-          type,
-          props,
-          urn,
-          name,
-          opts: defaultOptions(spec, parentUrn),
-          stackTags: freezeMap(options.stackTags),
-          isType: (resourceClass) => isTypeOf(type, resourceClass),
-          asType: (resourceClass) => (isTypeOf(type, resourceClass) ? (props as never) : undefined),
-          getConfig: makeGetConfig(p.name, options),
-          notApplicable: throwNotApplicable,
-        };
-        const provider = providerOf(spec, options);
-        if (provider !== undefined) {
-          args.provider = provider;
-        }
-        await Promise.resolve(validation(args, report));
-      } catch (e) {
-        handleError(e, p, options, ds, na, "resource");
-      }
-    }
-  }
-  return { diagnostics: ds, notApplicable: na };
-}
-
-// ----- Stack policies ------------------------------------------------------------------------------------
-
-interface Intermediate {
-  resource: PolicyResource;
-  parent?: string;
-  dependencies: string[];
-  propertyDependencies: Record<string, string[]>;
 }
 
 /** Resolves each spec's URN (following parents given by name) so references can use names. */
@@ -468,123 +328,7 @@ function resolveUrns(specs: ResourceSpec[], options: RunOptions): string[] {
   return specs.map((_s, i) => resolve(i));
 }
 
-/**
- * Runs stack policies over a whole stack (resource outputs), like the runtime's AnalyzeStack RPC.
- * Resource policies in the list are ignored, as the runtime does.
- */
-export async function validateStack(policies: Policy | Policies, specs: ResourceSpec[], options: RunOptions = {}): Promise<RunResult> {
-  const list = (Array.isArray(policies) ? policies : [policies]) as Policy[];
-  const urns = resolveUrns(specs, options);
-  const byName = new Map<string, string>();
-  specs.forEach((s, i) => byName.set(s.name ?? `r${i}`, urns[i]));
-  const ref = (r: string) => (r.startsWith("urn:") ? r : (byName.get(r) ?? r));
-  const types = specs.map((s) => typeOf(s.type));
-  const ds: Diagnostic[] = [];
-  const na: NotApplicable[] = [];
-
-  for (const p of list) {
-    let enforcementLevel = enforcementLevelOf(p, options);
-    if (enforcementLevel === "disabled" || !policyInternals.isStackPolicy(p)) {
-      continue;
-    }
-    if (enforcementLevel === "remediate") {
-      enforcementLevel = "mandatory";
-    }
-    const sp = p as StackValidationPolicy;
-    const pulumiType = policyInternals.getPulumiType(sp.validateStack);
-    if (pulumiType !== undefined && !types.some((t) => t === pulumiType)) {
-      na.push({ policyName: p.name, reason: `Policy only applies to resources of type '${pulumiType}'` });
-      continue;
-    }
-    const report = makeReportViolation(p, enforcementLevel, ds);
-    try {
-      const intermediates: Intermediate[] = specs.map((s, i) => {
-        const type = types[i];
-        const props = policyProps(s.props);
-        const parent = s.parent === undefined ? undefined : ref(s.parent);
-        const resource: PolicyResource = {
-          type,
-          props,
-          urn: urns[i],
-          name: s.name ?? `r${i}`,
-          opts: defaultOptions(s, parent),
-          dependencies: [],
-          propertyDependencies: {},
-          isType: (resourceClass) => isTypeOf(type, resourceClass),
-          asType: (resourceClass) => (isTypeOf(type, resourceClass) ? (props as never) : undefined),
-        };
-        const provider = providerOf(s, options);
-        if (provider !== undefined) {
-          resource.provider = provider;
-        }
-        const propertyDependencies: Record<string, string[]> = {};
-        for (const [k, v] of Object.entries(s.propertyDependencies ?? {})) {
-          propertyDependencies[k] = v.map(ref);
-        }
-        return { resource, parent, dependencies: (s.dependencies ?? []).map(ref), propertyDependencies };
-      });
-      const urnsToResources = new Map<string, PolicyResource>();
-      for (const i of intermediates) {
-        urnsToResources.set(i.resource.urn, i.resource);
-      }
-      const known = (u: string): PolicyResource[] => {
-        const r = urnsToResources.get(u);
-        return r === undefined ? [] : [r];
-      };
-      for (const i of intermediates) {
-        if (i.parent !== undefined) {
-          const parent = urnsToResources.get(i.parent);
-          if (parent !== undefined) {
-            i.resource.parent = parent;
-          }
-        }
-        i.resource.dependencies = i.dependencies.flatMap(known);
-        for (const [k, v] of Object.entries(i.propertyDependencies)) {
-          i.resource.propertyDependencies[k] = v.flatMap(known);
-        }
-      }
-      const args: StackValidationArgs = {
-        resources: intermediates.map((i) => i.resource),
-        getConfig: makeGetConfig(p.name, options),
-        stackTags: freezeMap(options.stackTags),
-        notApplicable: throwNotApplicable,
-      };
-      await Promise.resolve(sp.validateStack(args, report));
-    } catch (e) {
-      handleError(e, p, options, ds, na, "stack");
-    }
-  }
-  return { diagnostics: ds, notApplicable: na };
-}
-
-// ----- Assertions helpers ---------------------------------------------------------------------------------
-
-/** Violations (not preview advisories) reported by one policy. */
-export function violationsOf(result: RunResult, policyName: string): Diagnostic[] {
-  return result.diagnostics.filter((d) => d.policyName === policyName && !d.unknownDuringPreview);
-}
-
-export function findPolicy(policies: Policies, name: string): Policy {
-  const p = policies.find((x) => x.name === name);
-  if (p === undefined) {
-    throw new Error(`no policy named ${name}`);
-  }
-  return p;
-}
-
-/** The bare violation messages one resource policy reports for one resource. */
-export async function resourceViolations(policy: Policy, spec: ResourceSpec, options: RunOptions = {}): Promise<string[]> {
-  const result = await validateResource(policy, spec, options);
-  return violationsOf(result, policy.name).map((d) => d.violation);
-}
-
-/** The bare violation messages one stack policy reports for a stack. */
-export async function stackViolations(policy: Policy, specs: ResourceSpec[], options: RunOptions = {}): Promise<string[]> {
-  const result = await validateStack(policy, specs, options);
-  return violationsOf(result, policy.name).map((d) => d.violation);
-}
-
-// ----- The engine's wire format (for running the real runtime or the real pack process) ------------------
+// ----- The engine's wire format --------------------------------------------------------------------------
 
 function toOptionsProto(opts: PolicyResourceOptions): analyzerpb.AnalyzerResourceOptions {
   const o = new analyzerpb.AnalyzerResourceOptions();
@@ -712,16 +456,37 @@ export function fromAnalyzeResponse(resp: analyzerpb.AnalyzeResponse): { diagnos
   };
 }
 
-/** The harness's result in the same shape as fromAnalyzeResponse. */
-export function toWire(result: RunResult): { diagnostics: WireDiagnostic[]; notApplicable: NotApplicable[] } {
-  return {
-    diagnostics: result.diagnostics.map((d) => {
-      const out: WireDiagnostic = { policyName: d.policyName, message: d.message, enforcementLevel: d.enforcementLevel };
-      if (d.urn !== undefined && d.urn !== "") {
-        out.urn = d.urn;
-      }
-      return out;
-    }),
-    notApplicable: result.notApplicable.map((n) => (n.reason === undefined ? { policyName: n.policyName } : { ...n })),
-  };
+// ----- Running policies --------------------------------------------------------------------------------
+
+/**
+ * Runs resource policies against one resource (its inputs) through the runtime's Analyze handler.
+ * Stack policies in the list are ignored, as the runtime does.
+ */
+export function validateResource(policies: Policy | Policies, spec: ResourceSpec, options: RunOptions = {}): Promise<RunResult> {
+  return analyze(server.makeAnalyzeRpcFun, policies, toAnalyzeRequest(spec, options), options);
+}
+
+/**
+ * Runs stack policies over a whole stack (resource outputs) through the runtime's AnalyzeStack handler.
+ * Resource policies in the list are ignored, as the runtime does.
+ */
+export function validateStack(policies: Policy | Policies, specs: ResourceSpec[], options: RunOptions = {}): Promise<RunResult> {
+  return analyze(server.makeAnalyzeStackRpcFun, policies, toAnalyzeStackRequest(specs, options), options);
+}
+
+/** Violations (not preview advisories) reported by one policy. */
+export function violationsOf(result: RunResult, policyName: string): Diagnostic[] {
+  return result.diagnostics.filter((d) => d.policyName === policyName && !d.unknownDuringPreview);
+}
+
+/** The bare violation messages one resource policy reports for one resource. */
+export async function resourceViolations(policy: Policy, spec: ResourceSpec, options: RunOptions = {}): Promise<string[]> {
+  const result = await validateResource(policy, spec, options);
+  return violationsOf(result, policy.name).map((d) => d.violation);
+}
+
+/** The bare violation messages one stack policy reports for a stack. */
+export async function stackViolations(policy: Policy, specs: ResourceSpec[], options: RunOptions = {}): Promise<string[]> {
+  const result = await validateStack(policy, specs, options);
+  return violationsOf(result, policy.name).map((d) => d.violation);
 }

@@ -36,6 +36,23 @@ describe("ingest code packaging", () => {
   });
 });
 
+describe("ingest job's vendored Python packages", () => {
+  it("ship inside the package folder IngestCode zips, at the version handlers/ingest/requirements.txt pins", () => {
+    const requirements = readFileSync(join(REPO_ROOT, "handlers/ingest/requirements.txt"), "utf8");
+    const pin = /^fastjsonschema==(\S+) --hash=sha256:[0-9a-f]{64}$/m.exec(requirements);
+    assert.ok(pin, "fastjsonschema is pinned with its hash");
+    const files = sourceFiles(join(REPO_ROOT, INGEST_CODE.packageDir)).map((f) => f.slice(REPO_ROOT.length + 1));
+    const vendor = "handlers/ingest/lake_ingest/_vendor";
+    assert.ok(files.includes(`${vendor}/fastjsonschema/__init__.py`), "run scripts/ingest-deps.sh to unpack the pinned wheel");
+    assert.ok(files.includes(`${vendor}/fastjsonschema-${pin[1]}.dist-info/licenses/LICENSE`), "the pinned version, with its licence");
+    assert.deepEqual(
+      files.filter((f) => f.endsWith(".dist-info/METADATA")),
+      [`${vendor}/fastjsonschema-${pin[1]}.dist-info/METADATA`],
+      "no other vendored distribution",
+    );
+  });
+});
+
 describe("ingest driver jars", () => {
   const deps = readFileSync(join(REPO_ROOT, "scripts/ingest-deps.sh"), "utf8");
 

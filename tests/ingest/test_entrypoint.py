@@ -68,6 +68,42 @@ def test_package_zip_imports_and_carries_the_schema(tmp_path: object) -> None:
     assert "run-manifest.schema.json" in proc.stdout
 
 
+def test_package_zip_validates_manifests_with_no_site_packages(tmp_path: object) -> None:
+    """The zip alone (no site-packages at all, -I -S) carries the manifest's validator."""
+    from tests.ingest.test_units import manifest_doc
+
+    out = os.path.join(str(tmp_path), "lake_ingest.zip")
+    subprocess.run(
+        [sys.executable, os.path.join(REPO, "handlers", "ingest", "build_zip.py"), out], check=True, capture_output=True
+    )
+    with zipfile.ZipFile(out) as zf:
+        names = set(zf.namelist())
+    assert "lake_ingest/_vendor/fastjsonschema/__init__.py" in names
+    assert any(n.startswith("lake_ingest/_vendor/fastjsonschema-") and n.endswith("/LICENSE") for n in names)
+    good = manifest_doc()
+    bad = manifest_doc(strategy="append")  # no key column
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); "
+        "from lake_ingest.errors import ManifestError; from lake_ingest.manifest import parse_manifest; "
+        "import lake_ingest._vendor.fastjsonschema as v; assert v.__file__.startswith(sys.argv[1]), v.__file__; "
+        "assert not [p for p in sys.path if 'site-packages' in p], sys.path; "
+        "print(parse_manifest(json.loads(sys.argv[2])).tables[0].name)\n"
+        "try:\n parse_manifest(json.loads(sys.argv[3]))\nexcept ManifestError as exc:\n print(exc)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code, out, json.dumps(good), json.dumps(bad)],
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        env={"PATH": os.environ["PATH"]},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "customer",
+        "run manifest is invalid at tables/0 (table customer): must contain ['key'] properties",
+    ]
+
+
 def test_invalid_manifest_is_reported_and_exits_2(lake: Lake, tmp_path: object, capsys: object) -> None:
     from lake_ingest.job import main
 
@@ -77,5 +113,9 @@ def test_invalid_manifest_is_reported_and_exits_2(lake: Lake, tmp_path: object, 
     assert main(["ingest_job.py", "--run_id", "r-bad", "--manifest_uri", path, "--tier", "daily"]) == 2
     with open(path + ".result.json", encoding="utf-8") as handle:
         result = json.load(handle)
-    assert result["status"] == "FAILED" and result["tables"] == [] and "required property" in result["error"]
+    assert (
+        result["status"] == "FAILED"
+        and result["tables"] == []
+        and "invalid at (root): must contain ['createdAt', 'lake'" in result["error"]
+    )
     assert "INGEST_RESULT " in capsys.readouterr().out  # type: ignore[attr-defined]

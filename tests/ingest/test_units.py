@@ -172,31 +172,48 @@ def _variants() -> list[dict]:
     return out + bad
 
 
-def test_builtin_validator_agrees_with_jsonschema() -> None:
+def test_vendored_validator_agrees_with_jsonschema() -> None:
+    """The job's validator (fastjsonschema, vendored) against the reference implementation."""
     import jsonschema
 
-    from lake_ingest import minischema
-    from lake_ingest.manifest import load_schema
+    from lake_ingest.manifest import check_schema, load_schema
 
     schema = load_schema()
     verdicts = []
     for doc in _variants():
         expected = jsonschema.Draft7Validator(schema).is_valid(doc)
         try:
-            minischema.validate(doc, schema)
+            check_schema(doc)
             got = True
-        except minischema.SchemaViolation:
+        except ManifestError:
             got = False
         assert got == expected, doc
         verdicts.append(got)
     assert verdicts.count(True) == 5 and verdicts.count(False) == 16
 
 
-def test_manifest_validation_without_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "jsonschema", None)  # import fails as in a bare Glue job
-    assert parse_manifest(manifest_doc()).tables[0].name == "customer"
-    with pytest.raises(ManifestError, match="tables/0"):
-        parse_manifest(manifest_doc(strategy="append"))
+def test_invalid_manifest_error_names_the_field_and_table() -> None:
+    with pytest.raises(
+        ManifestError, match=r"invalid at tables/0 \(table customer\): must contain \['key'\] properties"
+    ):
+        parse_manifest(manifest_doc(strategy="append"))  # an append table needs its key column
+    with pytest.raises(ManifestError, match=r"invalid at tables/0/lookbackSeconds \(table customer\): must be bigger"):
+        parse_manifest(manifest_doc(lookbackSeconds=-1))
+    with pytest.raises(ManifestError, match=r"invalid at source/engine: must be one of"):
+        good = manifest_doc()
+        parse_manifest({**good, "source": {**good["source"], "engine": "db2"}})
+
+
+def test_the_job_imports_the_vendored_validator_at_the_pinned_version() -> None:
+    """Tests, the local runner and IngestCode's zip all load lake_ingest/_vendor (one copy)."""
+    from lake_ingest._vendor import fastjsonschema
+
+    with open(os.path.join(REPO, "handlers", "ingest", "requirements.txt"), encoding="utf-8") as handle:
+        pins = [line.split()[0] for line in handle if line.strip() and not line.startswith("#")]
+    assert f"fastjsonschema=={fastjsonschema.VERSION}" in pins
+    assert os.path.dirname(fastjsonschema.__file__) == os.path.join(
+        REPO, "handlers", "ingest", "lake_ingest", "_vendor", "fastjsonschema"
+    )
 
 
 class FakeJdbc:

@@ -318,7 +318,7 @@ class Loader:
         if applied is not None:  # a retry of a run whose data is already published
             probe = self.read(select + " WHERE 1 = 0", columns)
             result.schemaFingerprint = self.fingerprint(probe.schema)
-            wm = self.recover_watermark(spec, full, applied, cursor, columns)
+            wm: Watermark | None = self.recover_watermark(spec, full, applied, cursor, columns)
             log.info("%s: run %s already applied to the full copy; committing state only", spec.name, m.run_id)
             self.commit(spec, result, wm, "LOADED", started)
             return

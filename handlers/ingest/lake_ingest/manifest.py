@@ -6,15 +6,25 @@ zip time, see build_zip.py); in the repository it is read from handlers/contract
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from . import clock
 from .errors import ManifestError, TableError
 from .uris import read_text
+
+try:
+    from ._vendor import fastjsonschema
+except ImportError as missing:  # a checkout or zip built before scripts/ingest-deps.sh ran
+    raise ImportError(
+        "lake_ingest/_vendor/fastjsonschema is missing: run scripts/ingest-deps.sh, which unpacks the"
+        " job's pinned wheels (handlers/ingest/requirements.txt) there"
+    ) from missing
 
 SCHEMA_NAME = "run-manifest.schema.json"
 # append: keys re-read below the watermark (tableSpec lookbackKeys), so an id taken by a
@@ -34,7 +44,8 @@ def load_schema() -> dict[str, Any]:
         repo_copy = os.path.join(here, "..", "..", "contracts", SCHEMA_NAME)
         with open(repo_copy, "rb") as handle:
             data = handle.read()
-    return json.loads(data)
+    schema: dict[str, Any] = json.loads(data)
+    return schema
 
 
 @dataclass(frozen=True)
@@ -122,25 +133,24 @@ def _table(raw: dict[str, Any]) -> TableSpec:
     )
 
 
-def check_schema(document: dict[str, Any]) -> None:
-    """jsonschema when installed (--additional-python-modules), else the built-in subset."""
-    schema = load_schema()
-    try:
-        import jsonschema
-    except ImportError:
-        from . import minischema
+@functools.cache
+def _validator() -> Callable[[Any], Any]:
+    return fastjsonschema.compile(load_schema())
 
-        try:
-            minischema.validate(document, schema)
-        except minischema.SchemaViolation as exc:
-            where = "/".join(str(p) for p in exc.path) or "(root)"
-            raise ManifestError(f"run manifest is invalid at {where}: {exc.message}") from None
-        return
+
+def check_schema(document: dict[str, Any]) -> None:
+    """Validates against the draft-07 schema with fastjsonschema (vendored in the job's zip)."""
     try:
-        jsonschema.validate(document, schema)
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
-        raise ManifestError(f"run manifest is invalid at {where}: {exc.message}") from None
+        _validator()(document)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        # exc.path starts with the root's name ("data"); the rest is the field's path.
+        where = "/".join(str(p) for p in exc.path[1:]) or "(root)"
+        if len(exc.path) > 2 and exc.path[1] == "tables" and str(exc.path[2]).isdigit():
+            table = document["tables"][int(exc.path[2])]
+            if isinstance(table, dict) and isinstance(table.get("name"), str):
+                where += f" (table {table['name']})"
+        detail = exc.message.removeprefix(exc.name or "").strip()
+        raise ManifestError(f"run manifest is invalid at {where}: {detail}") from None
 
 
 def parse_manifest(document: dict[str, Any]) -> Manifest:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 from urllib.parse import urlparse
 
 
-def _s3():  # type: ignore[no-untyped-def]
+def _s3() -> Any:  # boto3 ships no types
     import boto3
 
     return boto3.client("s3")
@@ -15,7 +16,7 @@ def _s3():  # type: ignore[no-untyped-def]
 def read_text(uri: str) -> str:
     parsed = urlparse(uri)
     if parsed.scheme in ("s3", "s3a"):
-        body = _s3().get_object(Bucket=parsed.netloc, Key=parsed.path.lstrip("/"))["Body"].read()
+        body: bytes = _s3().get_object(Bucket=parsed.netloc, Key=parsed.path.lstrip("/"))["Body"].read()
         return body.decode("utf-8")
     with open(local_path(uri), encoding="utf-8") as handle:
         return handle.read()

@@ -76,6 +76,7 @@ def add_lineage(df: DataFrame, ingested_at: datetime, run_id: str) -> DataFrame:
 
 def delete_path(spark: SparkSession, uri: str) -> None:
     jvm = spark.sparkContext._jvm
+    assert jvm is not None, "the Spark session has no JVM gateway"
     path = jvm.org.apache.hadoop.fs.Path(uri)
     fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     if fs.exists(path):
