@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "./common";
-import type { LakeBucketRole } from "./lakeStorage";
+import type { LakeBucketRole } from "./references";
 
 type In<T> = pulumi.Input<T>;
 
@@ -28,13 +28,19 @@ export interface LakeDataAccess {
    * with Lake Formation credentials) and the ingest role (the job writes with IAM).
    */
   readonly dataRoleArns: readonly In<string>[];
-  /** Roles that may also read raw/ objects with their own credentials (none here: the crawlers use Lake Formation credentials). */
+  /**
+   * Roles that may also read raw/ objects with their own credentials.
+   * @default [] (none: crawlers read with Lake Formation credentials, i.e. as the data-access role)
+   */
   readonly rawReaderRoleArns?: readonly In<string>[];
-  /** One result prefix per access rule. */
+  /** One result prefix per access rule, each kept to its principal (an empty list: no such statement). */
   readonly queryResults: readonly QueryResultsAccess[];
-  /** Principals that use the key, by the service they use it through. */
+  /** Principals that use the key, by the service they use it through (a service left out: nobody uses the key through it). */
   readonly keyUsers: Readonly<Partial<Record<KeyService, readonly In<string>[]>>>;
-  /** EventBridge rules whose dead-letter queue is encrypted with the key. */
+  /**
+   * EventBridge rules whose dead-letter queue is encrypted with the key (their events service may encrypt).
+   * @default [] (no statement for EventBridge)
+   */
   readonly deadLetterRuleArns?: readonly In<string>[];
 }
 

@@ -64,8 +64,8 @@ for (const domain of model.domains) {
     tags,
     domain,
     databasePrefix,
-    storage,
-    governanceTags,
+    buckets: storage.buckets,
+    tagKeys: governanceTags,
     dataAccessRoleArn: roles.dataAccessRole.arn,
     ingestJobRoleArn: roles.ingestJobRole.arn,
     crawlerRoleArn: roles.crawlerRoles[domain.name].arn,
@@ -80,7 +80,7 @@ for (const rule of model.access) {
   new RoleGrant(`${lakeName}-grant-${rule.role}`, {
     rule,
     principalArn: rolePrincipals[rule.role],
-    governanceTags,
+    tagKeys: governanceTags,
     grantsDependOn: databaseResources,
   });
 }
