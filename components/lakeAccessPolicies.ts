@@ -65,6 +65,12 @@ export function bucketPolicyStatements(
   bucketArn: pulumi.Output<string>,
   access: LakeDataAccess,
 ): pulumi.Output<PolicyStatement[]> {
+  // Checked before any output resolves, so a bad prefix fails the program where it is declared.
+  for (const results of access.queryResults) {
+    if (!/^results\/[A-Za-z0-9_.-]+\/$/.test(results.prefix)) {
+      throw new Error(`LakeDataAccess.queryResults: prefix "${results.prefix}" must be results/<name>/`);
+    }
+  }
   return bucketArn.apply((arn) => {
     const statements: PolicyStatement[] = [
       {
@@ -88,9 +94,6 @@ export function bucketPolicyStatements(
     }
     if (role === "athena") {
       for (const results of access.queryResults) {
-        if (!/^results\/[A-Za-z0-9_.-]+\/$/.test(results.prefix)) {
-          throw new Error(`LakeDataAccess.queryResults: prefix "${results.prefix}" must be results/<name>/`);
-        }
         const sid = `ResultsOnlyFor${results.prefix.slice("results/".length, -1).replace(/[^A-Za-z0-9]/g, "")}`;
         statements.push(onlyPrincipals(sid, [...READ_OBJECTS, ...WRITE_OBJECTS], `${arn}/${results.prefix}*`, [results.principalArn]));
       }
