@@ -4,7 +4,10 @@
  * registered (registerOutputs), read from the request the mock monitor receives.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { PACKAGE_ROOT } from "../../components/packageFiles";
+import { loadTablesYaml } from "../../model";
 import { ACCOUNT_ID, REGION, runWithMocks, type RecordedResource } from "../../stacks/offline";
 
 export { ACCOUNT_ID, REGION };
@@ -51,10 +54,15 @@ interface OutputsRequest {
 
 /**
  * Runs `build` (which constructs exactly one component, of type `componentType`) under mocks and
- * checks the structure every component promises: every AWS resource is parented, through its
- * parents, to the component, and is named from it.
+ * checks the structure every component promises: every AWS resource (but the test's own
+ * `external` ones) is parented, through its parents, to the component, and is named from it.
  */
-export async function runComponent<T>(componentType: string, build: () => T): Promise<ComponentRun<T>> {
+export async function runComponent<T>(
+  componentType: string,
+  build: () => T,
+  /** Names of resources the test creates outside the component (e.g. something it must wait for). */
+  external: readonly string[] = [],
+): Promise<ComponentRun<T>> {
   const outputsByUrn = new Map<string, Promise<Record<string, unknown>>>();
   const run = await runWithMocks({}, () => {
     const monitor = pulumi.runtime.getMonitor() as unknown as {
@@ -71,7 +79,7 @@ export async function runComponent<T>(componentType: string, build: () => T): Pr
   assert.equal(components.length, 1, `exactly one ${componentType} was built`);
   const component = components[0];
   const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
-  const children = run.resources.filter((r) => r.type.startsWith("aws:"));
+  const children = run.resources.filter((r) => r.type.startsWith("aws:") && !external.includes(r.name));
   for (const child of children) {
     let parent = child.parentUrn ? byUrn.get(child.parentUrn) : undefined;
     while (parent && parent !== component) parent = parent.parentUrn ? byUrn.get(parent.parentUrn) : undefined;
@@ -101,3 +109,6 @@ export function inventory(run: { readonly children: readonly RecordedResource[] 
   for (const r of run.children) counts[r.type] = (counts[r.type] ?? 0) + 1;
   return counts;
 }
+
+/** The example lake's tables.yaml: one domain (shop), one tier (nightly), one access rule (shop_analyst). */
+export const SMALL_MODEL = loadTablesYaml(join(PACKAGE_ROOT, "examples/small-lake/tables.yaml"), { knownRoles: ["shop_analyst"] });
