@@ -49,7 +49,7 @@ export interface ComponentRun<T> {
 
 interface OutputsRequest {
   getUrn(): string;
-  getOutputs(): unknown;
+  getOutputs(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 }
 
 /**
@@ -70,7 +70,7 @@ export async function runComponent<T>(
     };
     const original = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req, callback) => {
-      outputsByUrn.set(req.getUrn(), pulumi.runtime.deserializeProperties(req.getOutputs()) as Promise<Record<string, unknown>>);
+      outputsByUrn.set(req.getUrn(), Promise.resolve(pulumi.runtime.deserializeProperties(req.getOutputs()) as Record<string, unknown>));
       original(req, callback);
     };
     return build();
