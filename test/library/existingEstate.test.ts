@@ -4,6 +4,9 @@
  * component is created, and every resource points at the estate's own buckets, tag keys and roles.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../components/packageFiles";
 import { ofType, runWithMocks } from "../../stacks/offline";
 import { addDomain, type Estate } from "./existingEstate";
 
@@ -52,5 +55,11 @@ describe("components over an existing estate (Pulumi mocks)", () => {
         `grants select by the estate's tag keys: ${keys.join(", ")}`,
       );
     }
+  });
+
+  it("is the code docs/library.md shows under 'Composing with existing resources'", () => {
+    const source = readFileSync(join(__dirname, "existingEstate.ts"), "utf8");
+    const shown = source.slice(source.indexOf("export function addDomain"));
+    assert.ok(readFileSync(join(PACKAGE_ROOT, "docs", "library.md"), "utf8").includes(shown), "docs/library.md shows addDomain verbatim");
   });
 });
