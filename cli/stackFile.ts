@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { GLUE_JOB_DEFAULTS } from "../components/defaults";
 import { UsageError } from "./args";
 import type { WorkerSettings } from "./cost";
 
@@ -37,7 +38,7 @@ export function rolePrincipalNames(file: StackFile): string[] {
   return isDict(principals) ? Object.keys(principals) : [];
 }
 
-/** lake:glue tiers.<tier> over defaults, with the component's own defaults (G.1X, 2 workers, standard). */
+/** lake:glue tiers.<tier> over defaults, with the component's own defaults (GLUE_JOB_DEFAULTS). */
 export function workerSettings(file: StackFile, tier: string): WorkerSettings {
   const glue = isDict(file.config["lake:glue"]) ? (file.config["lake:glue"] as Dict) : {};
   const defaults = isDict(glue.defaults) ? glue.defaults : {};
@@ -45,8 +46,8 @@ export function workerSettings(file: StackFile, tier: string): WorkerSettings {
   const own = isDict(tiers[tier]) ? (tiers[tier] as Dict) : {};
   const merged = { ...defaults, ...own };
   return {
-    workerType: typeof merged.workerType === "string" ? merged.workerType : "G.1X",
-    numberOfWorkers: typeof merged.numberOfWorkers === "number" ? merged.numberOfWorkers : 2,
-    flex: merged.flex === true,
+    workerType: typeof merged.workerType === "string" ? merged.workerType : GLUE_JOB_DEFAULTS.workerType,
+    numberOfWorkers: typeof merged.numberOfWorkers === "number" ? merged.numberOfWorkers : GLUE_JOB_DEFAULTS.numberOfWorkers,
+    flex: typeof merged.flex === "boolean" ? merged.flex : GLUE_JOB_DEFAULTS.flex,
   };
 }

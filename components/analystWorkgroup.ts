@@ -8,18 +8,27 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, type LakeTags } from "./common";
+import { ANALYST_WORKGROUP_DEFAULTS } from "./defaults";
 
 export interface AnalystWorkgroupArgs {
+  /** Tags on the workgroup (it adds `access-rule`). */
   readonly tags: LakeTags;
+  /** Physical workgroup name. */
   readonly workgroupName: string;
-  /** Access rule (tables.yaml) the workgroup belongs to. */
+  /** Access rule (tables.yaml role name) the workgroup belongs to; names its result prefix `results/<rule>/`. */
   readonly rule: string;
   /** IAM principal of the rule: the only one that reads and writes the result prefix. */
   readonly principalArn: pulumi.Input<string>;
+  /** Name of the Athena results bucket (LakeStorage.buckets.athena.name, or an existing one). */
   readonly resultsBucketName: pulumi.Input<string>;
+  /** ARN of the Athena results bucket. */
   readonly resultsBucketArn: pulumi.Input<string>;
+  /** ARN of the KMS key results are encrypted with (SSE-KMS, enforced by the workgroup). */
   readonly kmsKeyArn: pulumi.Input<string>;
-  /** Per-query scan limit in bytes (default 1 TiB), a guard against runaway costs. */
+  /**
+   * Per-query scan limit in bytes, a guard against runaway costs.
+   * @default 1099511627776 ({@link ANALYST_WORKGROUP_DEFAULTS}: 1 TiB)
+   */
   readonly bytesScannedCutoffPerQuery?: number;
 }
 
@@ -48,7 +57,7 @@ export class AnalystWorkgroup extends pulumi.ComponentResource {
         configuration: {
           enforceWorkgroupConfiguration: true,
           publishCloudwatchMetricsEnabled: true,
-          bytesScannedCutoffPerQuery: args.bytesScannedCutoffPerQuery ?? 1024 ** 4,
+          bytesScannedCutoffPerQuery: args.bytesScannedCutoffPerQuery ?? ANALYST_WORKGROUP_DEFAULTS.bytesScannedCutoffPerQuery,
           engineVersion: { selectedEngineVersion: "Athena engine version 3" },
           resultConfiguration: {
             outputLocation: pulumi.interpolate`s3://${args.resultsBucketName}/${this.resultsPrefix}`,

@@ -10,42 +10,65 @@ import { isValidTimeZone } from "../model";
 import { policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
 import { METRIC_NAMESPACE as COORDINATOR_METRIC_NAMESPACE } from "../handlers/coordinator/core/metrics";
 import { bundleHandler } from "./lambdaBundle";
-import type { LakeStorage } from "./lakeStorage";
+import { COORDINATOR_DEFAULTS } from "./defaults";
+import type { LakeStorageRef } from "./references";
 
 export interface CoordinatorArgs {
+  /** Tags on every taggable child (table, topic, queues, function, role, rules, alarms, log group). */
   readonly tags: LakeTags;
-  readonly storage: LakeStorage;
-  /** handlers/coordinator/index.ts */
+  /**
+   * The lake's key and the scripts, raw and warehouse buckets, by reference (a LakeStorage, or an
+   * existing estate's names and ARNs): everything the coordinator creates is encrypted with the
+   * key; it writes manifests to and reads results from the scripts bucket.
+   */
+  readonly storage: LakeStorageRef<"scripts" | "raw" | "warehouse">;
+  /** Local path of the handler's entry (COORDINATOR_HANDLER_ENTRY, handlers/coordinator/index.ts), bundled with esbuild. */
   readonly handlerEntry: string;
-  /** tables.yaml, shipped next to the bundle so the Lambda reads the same model. */
+  /** Local path of tables.yaml, shipped next to the bundle so the Lambda reads the same model. */
   readonly tablesFile: string;
   /** Stack name: a dimension of the coordinator's metrics. */
   readonly environmentName: string;
   /** The tier that loads every table daily: a day without loads there raises an alarm. */
   readonly catchAllTier: string;
-  /** Tier name -> physical Glue job name. */
+  /** Tier name -> physical Glue job name (known before the jobs exist: the jobs' schedules invoke this coordinator). */
   readonly tierJobs: Readonly<Record<string, string>>;
   /** Domain -> physical raw-zone crawler name. */
   readonly crawlers: Readonly<Record<string, string>>;
   /** Environment the handler reads (see handlers/coordinator/config.ts), beyond what this component knows. */
   readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
-  /** Prefix of the lake's catalog databases: catalog reads stop at them. */
+  /** Prefix of the lake's catalog databases: catalog reads stop at `<prefix>_*`. */
   readonly databasePrefix: string;
-  /** Seconds a lease lasts; must outlive the longest job timeout. */
+  /** Seconds a lease lasts; must be longer than longestJobTimeoutMinutes. */
   readonly leaseSeconds: number;
+  /** The longest timeout of the tiers' jobs, in minutes (checked against leaseSeconds). */
   readonly longestJobTimeoutMinutes: number;
-  /** LF-tag key the coordinator associates with PII columns. */
-  readonly piiTagKey: string;
+  /** LF-tag key the coordinator associates with PII columns (GovernanceTags.piiKey, or an existing tag's key). */
+  readonly piiTagKey: pulumi.Input<string>;
+  /**
+   * E-mail address subscribed to the alert topic.
+   * @default undefined (no subscription: subscribe the topic yourself)
+   */
   readonly alertEmail?: string;
   /** IANA zone the source's DATETIME wall times are in (stack config lake:source.timeZone): SOURCE_TIME_ZONE. */
   readonly sourceTimeZone: string;
+  /** The account: event patterns, trust policies and ARNs are limited to it. */
   readonly accountId: pulumi.Input<string>;
+  /** The region of the Glue and log ARNs in the role's policy. */
   readonly region: pulumi.Input<string>;
-  /** Resources the coordinator's Lake Formation grant waits for (DataLakeSettings, the pii LF-tag). */
+  /**
+   * Resources the coordinator's Lake Formation grant waits for (DataLakeSettings, the pii LF-tag).
+   * @default [] (nothing beyond the tag key's own dependencies)
+   */
   readonly grantsDependOn?: pulumi.Input<pulumi.Resource>[];
-  /** Log retention in days (default 90). */
+  /**
+   * Log retention of the function's log group, in days.
+   * @default 90 ({@link COORDINATOR_DEFAULTS})
+   */
   readonly logRetentionDays?: number;
-  /** Concurrent executions reserved for (and capping) the coordinator (default 10). */
+  /**
+   * Concurrent executions reserved for (and capping) the coordinator.
+   * @default 10 ({@link COORDINATOR_DEFAULTS})
+   */
   readonly reservedConcurrency?: number;
 }
 
@@ -114,7 +137,12 @@ export class Coordinator extends pulumi.ComponentResource {
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { name: `/aws/lambda/${name}-coordinator`, retentionInDays: args.logRetentionDays ?? 90, kmsKeyId: storage.keyArn, tags: args.tags },
+      {
+        name: `/aws/lambda/${name}-coordinator`,
+        retentionInDays: args.logRetentionDays ?? COORDINATOR_DEFAULTS.logRetentionDays,
+        kmsKeyId: storage.keyArn,
+        tags: args.tags,
+      },
       parent,
     );
 
@@ -228,7 +256,7 @@ export class Coordinator extends pulumi.ComponentResource {
         role: this.role.arn,
         memorySize: 512,
         timeout: 300,
-        reservedConcurrentExecutions: args.reservedConcurrency ?? 10,
+        reservedConcurrentExecutions: args.reservedConcurrency ?? COORDINATOR_DEFAULTS.reservedConcurrency,
         code: new pulumi.asset.AssetArchive({
           "index.js": new pulumi.asset.StringAsset(bundle.code),
           "tables.yaml": new pulumi.asset.FileAsset(args.tablesFile),

@@ -13,13 +13,17 @@ import { METRIC_NAMESPACE } from "../handlers/coordinator/core/metrics";
 import type { LakeTags } from "./common";
 
 export interface FreshnessAlarmsArgs {
+  /** Tags on every alarm. */
   readonly tags: LakeTags;
   /** The coordinator's Lake metric dimension (its LAKE_NAME). */
   readonly lakeName: string;
+  /** The coordinator's Environment metric dimension (the stack name). */
   readonly environmentName: string;
+  /** The tiers from tables.yaml: one alarm each, watched on the days and hours the tier fires. */
   readonly tiers: readonly TierSpec[];
-  /** Tier name -> its IANA time zone. */
+  /** Tier name -> its IANA time zone (every tier needs one). */
   readonly timeZones: Readonly<Record<string, string>>;
+  /** ARN of the SNS topic the alarms notify on alarm and on OK (Coordinator.alertTopic, or an existing one). */
   readonly alarmTopicArn: pulumi.Input<string>;
 }
 

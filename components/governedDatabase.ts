@@ -11,8 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { catalogDatabaseName, rawDomainPrefix, warehouseDomainPrefix, type DomainSpec } from "../model";
 import type { LakeTags } from "./common";
-import type { GovernanceTags } from "./governanceTags";
-import type { LakeStorage } from "./lakeStorage";
+import type { LakeBucketRefs, LfTagKeysRef } from "./references";
 
 /**
  * Lake Formation permissions, with the grant option, a principal needs on a table to assign
@@ -21,20 +20,32 @@ import type { LakeStorage } from "./lakeStorage";
 export const TAG_ASSIGNER_TABLE_PERMISSIONS = ["DESCRIBE", "ALTER", "DROP", "INSERT", "SELECT", "DELETE"] as const;
 
 export interface GovernedDatabaseArgs {
+  /** Tags on both catalog databases. */
   readonly tags: LakeTags;
+  /** The domain from tables.yaml: its name names the databases, its description and owner describe them. */
   readonly domain: DomainSpec;
-  /** Prefix of catalog database names (lake and environment). */
+  /** Prefix of catalog database names (lake and environment): `<prefix>_<domain>` and `<prefix>_<domain>_raw`. */
   readonly databasePrefix: string;
-  readonly storage: LakeStorage;
-  readonly governanceTags: GovernanceTags;
+  /**
+   * The raw and warehouse buckets, by reference: the databases' locations (`raw/<domain>/`,
+   * `warehouse/<domain>/`) are registered with Lake Formation from them.
+   */
+  readonly buckets: LakeBucketRefs<"raw" | "warehouse">;
+  /** The LF-tag keys the databases are tagged with and the grants select by (pass the tags' outputs). */
+  readonly tagKeys: LfTagKeysRef;
+  /** The role Lake Formation assumes for the registered locations (ServiceRoles.dataAccessRole, or an existing one). */
   readonly dataAccessRoleArn: pulumi.Input<string>;
+  /** The ingest job's role: location access to both zones, CREATE_TABLE on the full database, data rights on its tables. */
   readonly ingestJobRoleArn: pulumi.Input<string>;
+  /** The domain's raw-zone crawler role: location access to the raw zone, CREATE_TABLE on the raw database. */
   readonly crawlerRoleArn: pulumi.Input<string>;
+  /** The coordinator's role: the tag-assigner permissions on the domain's tables, with the grant option. */
   readonly coordinatorRoleArn: pulumi.Input<string>;
   /**
    * The account's DataLakeSettings (when this stack owns them): the databases, the location
    * registrations and every grant wait for them, so no database is created while the old
    * defaults (an IAMAllowedPrincipals grant on new databases and tables) still apply.
+   * @default [] (nothing to wait for: the account's settings are already safe)
    */
   readonly settingsDependOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -48,10 +59,10 @@ export class GovernedDatabase extends pulumi.ComponentResource {
   constructor(name: string, args: GovernedDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lake:governance:GovernedDatabase", name, {}, opts);
     const afterSettings: pulumi.CustomResourceOptions = { parent: this, dependsOn: args.settingsDependOn ?? [] };
-    const { domain, storage, governanceTags } = args;
+    const { domain, buckets, tagKeys } = args;
     const domainPrefix = rawDomainPrefix(domain.name);
-    const rawLocation = pulumi.interpolate`s3://${storage.buckets.raw.name}/${domainPrefix}`;
-    const warehouseLocation = pulumi.interpolate`s3://${storage.buckets.warehouse.name}/${warehouseDomainPrefix(domain.name)}`;
+    const rawLocation = pulumi.interpolate`s3://${buckets.raw.name}/${domainPrefix}`;
+    const warehouseLocation = pulumi.interpolate`s3://${buckets.warehouse.name}/${warehouseDomainPrefix(domain.name)}`;
 
     const database = (zone: "full" | "raw", locationUri: pulumi.Output<string>): aws.glue.CatalogDatabase =>
       new aws.glue.CatalogDatabase(
@@ -79,12 +90,13 @@ export class GovernedDatabase extends pulumi.ComponentResource {
           {
             database: { name: db.name },
             lfTags: [
-              { key: governanceTags.domainKey, value: domain.name },
+              { key: tagKeys.domainKey, value: domain.name },
               // Fail closed: new tables and columns inherit pii=true until classified.
-              { key: governanceTags.piiKey, value: "true" },
+              { key: tagKeys.piiKey, value: "true" },
             ],
           },
-          { parent: db, dependsOn: [governanceTags.domainTag, governanceTags.piiTag] },
+          // The keys are the tags' outputs (GovernanceTags), so this waits for the tags.
+          { parent: db },
         ),
     );
 
@@ -92,7 +104,7 @@ export class GovernedDatabase extends pulumi.ComponentResource {
       raw: new aws.lakeformation.Resource(
         `${name}-raw-location`,
         {
-          arn: pulumi.interpolate`${storage.buckets.raw.arn}/${domainPrefix}`,
+          arn: pulumi.interpolate`${buckets.raw.arn}/${domainPrefix}`,
           roleArn: args.dataAccessRoleArn,
           useServiceLinkedRole: false,
           hybridAccessEnabled: false,
@@ -102,7 +114,7 @@ export class GovernedDatabase extends pulumi.ComponentResource {
       full: new aws.lakeformation.Resource(
         `${name}-warehouse-location`,
         {
-          arn: pulumi.interpolate`${storage.buckets.warehouse.arn}/${warehouseDomainPrefix(domain.name)}`,
+          arn: pulumi.interpolate`${buckets.warehouse.arn}/${warehouseDomainPrefix(domain.name)}`,
           roleArn: args.dataAccessRoleArn,
           useServiceLinkedRole: false,
           hybridAccessEnabled: false,
@@ -152,7 +164,7 @@ export class GovernedDatabase extends pulumi.ComponentResource {
 
     const domainTables: aws.types.input.lakeformation.PermissionsLfTagPolicy = {
       resourceType: "TABLE",
-      expressions: [{ key: governanceTags.domainKey, values: [domain.name] }],
+      expressions: [{ key: tagKeys.domainKey, values: [domain.name] }],
     };
     // Tables outlive the principal that created them (a replaced role); grant by tag so the job
     // and the crawler keep access, and the coordinator can tag PII columns.

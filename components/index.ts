@@ -6,17 +6,26 @@
 export { AnalystWorkgroup, resultsPrefix, type AnalystWorkgroupArgs } from "./analystWorkgroup";
 export { policyDocument, serviceTrustPolicy, objectArns, type LakeTags, type PolicyStatement } from "./common";
 export { Coordinator, type CoordinatorArgs } from "./coordinator";
+export {
+  ANALYST_WORKGROUP_DEFAULTS,
+  COORDINATOR_DEFAULTS,
+  DEFAULT_ICEBERG_CATALOG,
+  GLUE_JOB_DEFAULTS,
+  GOVERNANCE_TAGS_DEFAULTS,
+  LAKE_STORAGE_DEFAULTS,
+} from "./defaults";
 export { FreshnessAlarms, tierWatch, type FreshnessAlarmsArgs, type TierWatch } from "./freshnessAlarms";
-export { GovernanceTags, type GovernanceTagsArgs } from "./governanceTags";
+export { GovernanceTags, PII_TAG_VALUES, type GovernanceTagsArgs } from "./governanceTags";
 export { GovernedDatabase, type GovernedDatabaseArgs } from "./governedDatabase";
 export { IngestCode, type IngestCodeArgs } from "./ingestCode";
-export { IngestTier, DEFAULT_GLUE_VERSION, type IngestTierArgs, type TierJobSettings } from "./ingestTier";
+export { IngestTier, type IngestTierArgs, type TierJobSettings } from "./ingestTier";
 export { type KeyService, type LakeDataAccess, type QueryResultsAccess } from "./lakeAccessPolicies";
 export { LakeDashboard, type LakeDashboardArgs } from "./lakeDashboard";
 export { LakeFormationSettings, type LakeFormationSettingsArgs } from "./lakeFormationSettings";
 export { LakeStorage, type LakeBucket, type LakeBucketRole, type LakeStorageArgs } from "./lakeStorage";
 export { bundleHandler, type LambdaBundle } from "./lambdaBundle";
 export { COORDINATOR_HANDLER_ENTRY, ICEBERG_CATALOG_FILE, INGEST_JOB_FILES, PACKAGE_ROOT } from "./packageFiles";
+export { type LakeBucketRef, type LakeBucketRefs, type LakeStorageRef, type LfTagKeysRef } from "./references";
 export { RawZoneCrawler, type RawZoneCrawlerArgs } from "./rawZoneCrawler";
 export { RoleGrant, type RoleGrantArgs } from "./roleGrant";
 export { ServiceRoles, type ServiceRolesArgs } from "./serviceRoles";

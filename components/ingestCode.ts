@@ -10,18 +10,26 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { LakeTags } from "./common";
-import type { LakeStorage } from "./lakeStorage";
+import type { LakeStorageRef } from "./references";
 
 export interface IngestCodeArgs {
+  /** Tags on every uploaded object. */
   readonly tags: LakeTags;
-  readonly storage: LakeStorage;
-  /** Entry script Glue runs (handlers/ingest/ingest_job.py). */
+  /**
+   * The scripts bucket (code goes under `jobs/`) and the key the objects are encrypted with, by
+   * reference (a LakeStorage, or an existing bucket and key).
+   */
+  readonly storage: LakeStorageRef<"scripts">;
+  /** Local path of the entry script Glue runs (the package ships it: INGEST_JOB_FILES.script). */
   readonly scriptPath: string;
-  /** Folder of the Python package the script imports; zipped under its own name. */
+  /** Local folder of the Python package the script imports; zipped under its own name (INGEST_JOB_FILES.packageDir). */
   readonly packageDir: string;
-  /** Extra files placed inside the package zip, by path inside the zip (e.g. the manifest schema). */
+  /**
+   * Extra files placed inside the package zip: path inside the zip -> local path (e.g. the manifest schema).
+   * @default {} (the package folder only)
+   */
   readonly packageExtras?: Readonly<Record<string, string>>;
-  /** JDBC driver jar for the source engine (the job gets it with --extra-jars). */
+  /** Local path of the JDBC driver jar for the source engine (the job gets it with --extra-jars); not shipped by the package. */
   readonly driverJarPath: string;
 }
 

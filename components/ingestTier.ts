@@ -9,60 +9,106 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import type { TierSpec } from "../model";
 import { policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
+import { DEFAULT_ICEBERG_CATALOG, GLUE_JOB_DEFAULTS } from "./defaults";
 import { ICEBERG_CATALOG_FILE } from "./packageFiles";
 
+/** Size and behaviour of one tier's Glue job; every field falls back to {@link GLUE_JOB_DEFAULTS}. */
 export interface TierJobSettings {
-  /** Glue version (default "5.1"); policy requires 5.0 or newer. */
+  /**
+   * Glue version; the policy pack requires "5.0" or newer (Spark 3.5, Iceberg).
+   * @default "5.1" ({@link GLUE_JOB_DEFAULTS})
+   */
   readonly glueVersion?: string;
-  /** G.1X, G.2X, ... (default G.1X). */
+  /**
+   * Worker type of a Spark ETL job (G.1X, G.2X, ...; Flex only on G.1X and G.2X).
+   * @default "G.1X" ({@link GLUE_JOB_DEFAULTS})
+   */
   readonly workerType?: string;
-  /** Default 2. */
+  /**
+   * Workers, driver included; at least 2.
+   * @default 2 ({@link GLUE_JOB_DEFAULTS})
+   */
   readonly numberOfWorkers?: number;
-  /** Minutes (default 60). The coordinator's lease outlives it. */
+  /**
+   * Job timeout in minutes. The coordinator's lease must outlive the longest one.
+   * @default 60 ({@link GLUE_JOB_DEFAULTS})
+   */
   readonly timeoutMinutes?: number;
-  /** Run with Flex execution (cheaper, may start later); for tiers that are not latency-bound. */
+  /**
+   * Run with Flex execution (cheaper, may start later); for tiers that are not latency-bound.
+   * @default false ({@link GLUE_JOB_DEFAULTS}: standard execution)
+   */
   readonly flex?: boolean;
-  /** Concurrent runs the job allows (default 2: a retry may overlap a slow run). */
+  /**
+   * Concurrent runs the job allows.
+   * @default 2 ({@link GLUE_JOB_DEFAULTS}: a retry may overlap a slow run)
+   */
   readonly maxConcurrentRuns?: number;
-  /** Tables one run loads at once (default: sized by the job from its Spark workers). */
+  /**
+   * Tables one run loads at once (the job's --table_concurrency).
+   * @default undefined (not passed: the job sizes it from its Spark workers)
+   */
   readonly tableConcurrency?: number;
-  /** Hours snapshots stay readable by time travel before maintenance expires them (default 168, at least 24). */
+  /**
+   * Hours snapshots stay readable by time travel before maintenance expires them; at least 24.
+   * @default undefined (not passed: the job's own default, 168)
+   */
   readonly snapshotRetentionHours?: number;
-  /** Iceberg row-level write mode of new full copies (default copy-on-write, see handlers/ingest/README.md). */
+  /**
+   * Iceberg row-level write mode of new full copies (see handlers/ingest/README.md).
+   * @default undefined (not passed: the job's own default, copy-on-write)
+   */
   readonly mergeMode?: "copy-on-write" | "merge-on-read";
 }
 
 export interface IngestTierArgs {
+  /** Tags on the job and the schedule's role (the job adds `tier`). */
   readonly tags: LakeTags;
+  /** The tier from tables.yaml: its name, schedule and whether it syncs every table (then it also runs maintenance). */
   readonly tier: TierSpec;
-  /** IANA zone the schedule is evaluated in (the tier's, else the business time zone). */
+  /** IANA zone the schedule is evaluated in (the tier's, else the business time zone: model's tierTimeZone). */
   readonly timeZone: string;
-  /** Physical job name; the coordinator starts it by this name. */
+  /** Physical job name; the coordinator starts it by this name, so it is known before the job exists. */
   readonly jobName: string;
+  /** Size and behaviour of the job; an empty object takes every default. */
   readonly settings: TierJobSettings;
+  /** The ingest job's role (ServiceRoles.ingestJobRole, or an existing one). */
   readonly roleArn: pulumi.Input<string>;
+  /** Glue security configuration of the job (ServiceRoles.securityConfiguration: SSE-KMS for S3, logs and bookmarks). */
   readonly securityConfigurationName: pulumi.Input<string>;
+  /** Name of the Glue connection to the source (SourceConnection, or an existing one). */
   readonly connectionName: pulumi.Input<string>;
+  /** s3:// URI of the entry script (IngestCode.scriptUri). */
   readonly scriptUri: pulumi.Input<string>;
+  /** s3:// URI of the zipped Python package (IngestCode.packageUri). */
   readonly packageUri: pulumi.Input<string>;
+  /** s3:// URI of the JDBC driver jar (IngestCode.driverJarUri). */
   readonly driverJarUri: pulumi.Input<string>;
-  /** s3://bucket/ of the Iceberg warehouse. */
+  /** s3://bucket/warehouse/ of the Iceberg warehouse. */
   readonly warehouseUri: pulumi.Input<string>;
   /** s3://bucket/prefix/ for Spark's temporary files. */
   readonly tempDirUri: pulumi.Input<string>;
+  /** Name of the state table the job commits watermarks to (Coordinator.stateTable, or an existing one). */
   readonly stateTableName: pulumi.Input<string>;
-  /** Spark catalog name the Iceberg tables are addressed through. */
-  readonly icebergCatalog: string;
-  /** The coordinator Lambda the schedule invokes. */
+  /**
+   * Spark catalog name the Iceberg tables are addressed through (the coordinator must use the same).
+   * @default "glue_catalog" ({@link DEFAULT_ICEBERG_CATALOG})
+   */
+  readonly icebergCatalog?: string;
+  /** ARN of the coordinator Lambda the schedule invokes. */
   readonly coordinatorFunctionArn: pulumi.Input<string>;
   /** The lake's schedule group: the schedule lives in it and its role trusts only it (aws:SourceArn). */
-  readonly scheduleGroup: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
-  /** SQS queue (KMS-encrypted) for firings that could not be delivered to the coordinator. */
+  readonly scheduleGroup: {
+    /** Name of the group (Coordinator.scheduleGroup.name). */
+    readonly name: pulumi.Input<string>;
+    /** ARN of the group (Coordinator.scheduleGroup.arn). */
+    readonly arn: pulumi.Input<string>;
+  };
+  /** ARN of the SQS queue (KMS-encrypted) for firings that could not be delivered to the coordinator. */
   readonly deadLetterQueueArn: pulumi.Input<string>;
+  /** The account the schedule's role trusts Scheduler in (aws:SourceAccount). */
   readonly accountId: pulumi.Input<string>;
 }
-
-export const DEFAULT_GLUE_VERSION = "5.1";
 
 /** handlers/contracts/iceberg-catalog.json: the job's catalog settings, shared with lake_ingest/localconf.py. */
 interface IcebergCatalogSettings {
@@ -128,7 +174,8 @@ export class IngestTier extends pulumi.ComponentResource {
     super("lake:ingest:IngestTier", name, {}, opts);
     const parent = { parent: this };
     const s = args.settings;
-    const workers = s.numberOfWorkers ?? 2;
+    const d = GLUE_JOB_DEFAULTS;
+    const workers = s.numberOfWorkers ?? d.numberOfWorkers;
     if (!Number.isInteger(workers) || workers < 2)
       throw new Error(`IngestTier ${name}: numberOfWorkers must be a whole number >= 2 (got ${workers})`);
 
@@ -138,14 +185,14 @@ export class IngestTier extends pulumi.ComponentResource {
         name: args.jobName,
         description: `Ingest tier ${args.tier.name}: loads the tables of each run manifest the coordinator passes`,
         roleArn: args.roleArn,
-        glueVersion: s.glueVersion ?? DEFAULT_GLUE_VERSION,
+        glueVersion: s.glueVersion ?? d.glueVersion,
         command: { name: "glueetl", pythonVersion: "3", scriptLocation: args.scriptUri },
-        workerType: s.workerType ?? "G.1X",
+        workerType: s.workerType ?? d.workerType,
         numberOfWorkers: workers,
-        timeout: s.timeoutMinutes ?? 60,
+        timeout: s.timeoutMinutes ?? d.timeoutMinutes,
         maxRetries: 0, // a retry is a new coordinator run with fresh leases, never a blind re-run
-        executionClass: s.flex ? "FLEX" : "STANDARD",
-        executionProperty: { maxConcurrentRuns: s.maxConcurrentRuns ?? 2 },
+        executionClass: (s.flex ?? d.flex) ? "FLEX" : "STANDARD",
+        executionProperty: { maxConcurrentRuns: s.maxConcurrentRuns ?? d.maxConcurrentRuns },
         connections: [args.connectionName],
         securityConfiguration: args.securityConfigurationName,
         defaultArguments: {
@@ -156,7 +203,7 @@ export class IngestTier extends pulumi.ComponentResource {
           "--enable-continuous-cloudwatch-log": "true",
           "--enable-glue-datacatalog": "true",
           "--datalake-formats": "iceberg",
-          "--conf": pulumi.output(args.warehouseUri).apply((w) => icebergSparkConf(args.icebergCatalog, w)),
+          "--conf": pulumi.output(args.warehouseUri).apply((w) => icebergSparkConf(args.icebergCatalog ?? DEFAULT_ICEBERG_CATALOG, w)),
           "--extra-jars": args.driverJarUri,
           "--extra-py-files": args.packageUri,
           "--TempDir": args.tempDirUri,

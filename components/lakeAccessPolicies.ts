@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "./common";
-import type { LakeBucketRole } from "./lakeStorage";
+import type { LakeBucketRole } from "./references";
 
 type In<T> = pulumi.Input<T>;
 
@@ -28,13 +28,19 @@ export interface LakeDataAccess {
    * with Lake Formation credentials) and the ingest role (the job writes with IAM).
    */
   readonly dataRoleArns: readonly In<string>[];
-  /** Roles that may also read raw/ objects with their own credentials (none here: the crawlers use Lake Formation credentials). */
+  /**
+   * Roles that may also read raw/ objects with their own credentials.
+   * @default [] (none: crawlers read with Lake Formation credentials, i.e. as the data-access role)
+   */
   readonly rawReaderRoleArns?: readonly In<string>[];
-  /** One result prefix per access rule. */
+  /** One result prefix per access rule, each kept to its principal (an empty list: no such statement). */
   readonly queryResults: readonly QueryResultsAccess[];
-  /** Principals that use the key, by the service they use it through. */
+  /** Principals that use the key, by the service they use it through (a service left out: nobody uses the key through it). */
   readonly keyUsers: Readonly<Partial<Record<KeyService, readonly In<string>[]>>>;
-  /** EventBridge rules whose dead-letter queue is encrypted with the key. */
+  /**
+   * EventBridge rules whose dead-letter queue is encrypted with the key (their events service may encrypt).
+   * @default [] (no statement for EventBridge)
+   */
   readonly deadLetterRuleArns?: readonly In<string>[];
 }
 
@@ -59,6 +65,12 @@ export function bucketPolicyStatements(
   bucketArn: pulumi.Output<string>,
   access: LakeDataAccess,
 ): pulumi.Output<PolicyStatement[]> {
+  // Checked before any output resolves, so a bad prefix fails the program where it is declared.
+  for (const results of access.queryResults) {
+    if (!/^results\/[A-Za-z0-9_.-]+\/$/.test(results.prefix)) {
+      throw new Error(`LakeDataAccess.queryResults: prefix "${results.prefix}" must be results/<name>/`);
+    }
+  }
   return bucketArn.apply((arn) => {
     const statements: PolicyStatement[] = [
       {
@@ -82,9 +94,6 @@ export function bucketPolicyStatements(
     }
     if (role === "athena") {
       for (const results of access.queryResults) {
-        if (!/^results\/[A-Za-z0-9_.-]+\/$/.test(results.prefix)) {
-          throw new Error(`LakeDataAccess.queryResults: prefix "${results.prefix}" must be results/<name>/`);
-        }
         const sid = `ResultsOnlyFor${results.prefix.slice("results/".length, -1).replace(/[^A-Za-z0-9]/g, "")}`;
         statements.push(onlyPrincipals(sid, [...READ_OBJECTS, ...WRITE_OBJECTS], `${arn}/${results.prefix}*`, [results.principalArn]));
       }

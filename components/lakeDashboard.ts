@@ -12,10 +12,15 @@ import { METRIC_NAMESPACE } from "../handlers/coordinator/core/metrics";
 export interface LakeDashboardArgs {
   /** The coordinator's Lake metric dimension (its LAKE_NAME); also the dashboard's name. */
   readonly lakeName: string;
+  /** The coordinator's Environment metric dimension (the stack name). */
   readonly environmentName: string;
+  /** Tier names: one line per tier in the per-tier charts. */
   readonly tiers: readonly string[];
+  /** Region the widgets read metrics from. */
   readonly region: pulumi.Input<string>;
+  /** Name of the coordinator Lambda (its invocations, errors and duration). */
   readonly coordinatorFunctionName: pulumi.Input<string>;
+  /** ARNs of the freshness alarms shown in the alarm widget (FreshnessAlarms.alarms). */
   readonly freshnessAlarmArns: readonly pulumi.Input<string>[];
 }
 

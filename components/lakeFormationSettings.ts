@@ -7,8 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface LakeFormationSettingsArgs {
-  /** ARNs of the Lake Formation administrators (people or deploy roles, never analyst roles). */
-  readonly admins: readonly string[];
+  /** ARNs of the Lake Formation administrators (people or deploy roles, never analyst roles); at least one. */
+  readonly admins: readonly pulumi.Input<string>[];
 }
 
 export class LakeFormationSettings extends pulumi.ComponentResource {

@@ -7,31 +7,55 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, type LakeTags, type PolicyStatement } from "./common";
+import { LAKE_STORAGE_DEFAULTS } from "./defaults";
 import { bucketPolicyStatements, keyPolicyStatements, type LakeDataAccess } from "./lakeAccessPolicies";
+import type { LakeBucketRef, LakeBucketRole, LakeStorageRef } from "./references";
 
-export type LakeBucketRole = "raw" | "warehouse" | "scripts" | "athena";
+export type { LakeBucketRole };
 
 export interface LakeStorageArgs {
+  /** Tags on the key and every bucket (the policy pack requires `lake`, `environment`, `managed-by`). */
   readonly tags: LakeTags;
-  /** Days after which raw batches move to infrequent access (default 30). */
+  /**
+   * Days after which raw batches (`raw/` in the raw bucket) move to S3 Standard-IA.
+   * @default 30 ({@link LAKE_STORAGE_DEFAULTS})
+   */
   readonly rawInfrequentAccessAfterDays?: number;
-  /** Days after which raw batches expire (default 400: a year plus a margin for re-loads). */
+  /**
+   * Days after which raw batches expire.
+   * @default 400 ({@link LAKE_STORAGE_DEFAULTS}: a year plus a margin for re-loads)
+   */
   readonly rawExpireAfterDays?: number;
-  /** Days after which Athena query results expire (default 30). */
+  /**
+   * Days after which Athena query results expire.
+   * @default 30 ({@link LAKE_STORAGE_DEFAULTS})
+   */
   readonly athenaResultsExpireAfterDays?: number;
-  /** Days old object versions are kept (default 30). */
+  /**
+   * Days after which run manifests (`manifests/` in the scripts bucket) expire.
+   * @default 90 ({@link LAKE_STORAGE_DEFAULTS})
+   */
+  readonly manifestExpireAfterDays?: number;
+  /**
+   * Days a noncurrent object version is kept (raw, warehouse and scripts buckets; Athena results keep theirs one day).
+   * @default 30 ({@link LAKE_STORAGE_DEFAULTS})
+   */
   readonly noncurrentVersionDays?: number;
-  /** Let `pulumi destroy` delete non-empty buckets (default false: data outlives the stack). */
+  /**
+   * Let `pulumi destroy` delete non-empty buckets.
+   * @default false ({@link LAKE_STORAGE_DEFAULTS}: data outlives the stack)
+   */
   readonly forceDestroy?: boolean;
 }
 
-export interface LakeBucket {
+/** One bucket of the lake: the resource and its name and ARN (a {@link LakeBucketRef}). */
+export interface LakeBucket extends LakeBucketRef {
   readonly bucket: aws.s3.Bucket;
   readonly name: pulumi.Output<string>;
   readonly arn: pulumi.Output<string>;
 }
 
-export class LakeStorage extends pulumi.ComponentResource {
+export class LakeStorage extends pulumi.ComponentResource implements LakeStorageRef {
   readonly key: aws.kms.Key;
   readonly keyArn: pulumi.Output<string>;
   readonly buckets: Readonly<Record<LakeBucketRole, LakeBucket>>;
@@ -58,9 +82,10 @@ export class LakeStorage extends pulumi.ComponentResource {
     );
     this.keyArn = this.key.arn;
 
-    const rawIa = args.rawInfrequentAccessAfterDays ?? 30;
-    const rawExpire = args.rawExpireAfterDays ?? 400;
-    const noncurrent = args.noncurrentVersionDays ?? 30;
+    const d = LAKE_STORAGE_DEFAULTS;
+    const rawIa = args.rawInfrequentAccessAfterDays ?? d.rawInfrequentAccessAfterDays;
+    const rawExpire = args.rawExpireAfterDays ?? d.rawExpireAfterDays;
+    const noncurrent = args.noncurrentVersionDays ?? d.noncurrentVersionDays;
     const lifecycle: Record<LakeBucketRole, aws.types.input.s3.BucketLifecycleConfigurationRule[]> = {
       raw: [
         {
@@ -88,7 +113,7 @@ export class LakeStorage extends pulumi.ComponentResource {
           id: "old-manifests",
           status: "Enabled",
           filter: { prefix: "manifests/" },
-          expiration: { days: 90 },
+          expiration: { days: args.manifestExpireAfterDays ?? d.manifestExpireAfterDays },
           noncurrentVersionExpiration: { noncurrentDays: noncurrent },
         },
       ],
@@ -97,14 +122,14 @@ export class LakeStorage extends pulumi.ComponentResource {
           id: "query-results",
           status: "Enabled",
           filter: {},
-          expiration: { days: args.athenaResultsExpireAfterDays ?? 30 },
+          expiration: { days: args.athenaResultsExpireAfterDays ?? d.athenaResultsExpireAfterDays },
           noncurrentVersionExpiration: { noncurrentDays: 1 },
         },
       ],
     };
 
     const make = (role: LakeBucketRole): LakeBucket => {
-      const bucket = new aws.s3.Bucket(`${name}-${role}`, { forceDestroy: args.forceDestroy ?? false, tags: args.tags }, parent);
+      const bucket = new aws.s3.Bucket(`${name}-${role}`, { forceDestroy: args.forceDestroy ?? d.forceDestroy, tags: args.tags }, parent);
       const child = { parent: bucket };
       new aws.s3.BucketPublicAccessBlock(
         `${name}-${role}-public-access`,

@@ -9,12 +9,19 @@ import { rawDomainPrefix } from "../model";
 import type { LakeTags } from "./common";
 
 export interface RawZoneCrawlerArgs {
+  /** Tags on the crawler (it adds `domain`). */
   readonly tags: LakeTags;
+  /** The domain whose raw zone (`raw/<domain>/`) the crawler catalogs. */
   readonly domain: string;
+  /** Physical crawler name; the coordinator targets and starts it by this name, so it is known before the crawler exists. */
   readonly crawlerName: string;
+  /** The domain's raw catalog database (GovernedDatabase.rawDatabaseName, or an existing one). */
   readonly rawDatabaseName: pulumi.Input<string>;
+  /** Name of the raw bucket (LakeStorage.buckets.raw.name, or an existing one). */
   readonly rawBucketName: pulumi.Input<string>;
+  /** The domain's crawler role (ServiceRoles.crawlerRoles[domain], or an existing one). */
   readonly roleArn: pulumi.Input<string>;
+  /** Glue security configuration (ServiceRoles.securityConfiguration: SSE-KMS for logs). */
   readonly securityConfigurationName: pulumi.Input<string>;
 }
 

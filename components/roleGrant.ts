@@ -8,14 +8,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessRule } from "../model";
-import type { GovernanceTags } from "./governanceTags";
+import type { LfTagKeysRef } from "./references";
 
 export interface RoleGrantArgs {
+  /** The access rule from tables.yaml: its domains, and whether its role is cleared for PII. */
   readonly rule: AccessRule;
-  /** IAM principal ARN of the role (from the stack config). */
-  readonly principalArn: string;
-  readonly governanceTags: GovernanceTags;
-  /** Resources every grant waits for (DataLakeSettings, the databases' tags). */
+  /** IAM principal ARN the rule's role maps to (stack config lake:rolePrincipals, or another resource's output). */
+  readonly principalArn: pulumi.Input<string>;
+  /** The LF-tag keys the grants select by (pass the tags' outputs, so the grants wait for the tags). */
+  readonly tagKeys: LfTagKeysRef;
+  /**
+   * Resources every grant waits for (DataLakeSettings, the databases whose tags the grants select).
+   * @default [] (nothing beyond the tag keys' own dependencies)
+   */
   readonly grantsDependOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -25,14 +30,11 @@ export class RoleGrant extends pulumi.ComponentResource {
 
   constructor(name: string, args: RoleGrantArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lake:governance:RoleGrant", name, {}, opts);
-    const { rule, governanceTags } = args;
+    const { rule, tagKeys } = args;
     if (rule.domains.length === 0) throw new Error(`RoleGrant ${name}: role ${rule.role} names no domain`);
     const domains = [...new Set(rule.domains)].sort();
-    const domainExpression = { key: governanceTags.domainKey, values: domains };
-    const grantOpts: pulumi.CustomResourceOptions = {
-      parent: this,
-      dependsOn: [governanceTags.domainTag, governanceTags.piiTag, ...(args.grantsDependOn ?? [])],
-    };
+    const domainExpression = { key: tagKeys.domainKey, values: domains };
+    const grantOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: args.grantsDependOn ?? [] };
 
     this.databaseGrant = new aws.lakeformation.Permissions(
       `${name}-databases`,
@@ -52,7 +54,7 @@ export class RoleGrant extends pulumi.ComponentResource {
         permissionsWithGrantOptions: [],
         lfTagPolicy: {
           resourceType: "TABLE",
-          expressions: rule.pii ? [domainExpression] : [domainExpression, { key: governanceTags.piiKey, values: ["false"] }],
+          expressions: rule.pii ? [domainExpression] : [domainExpression, { key: tagKeys.piiKey, values: ["false"] }],
         },
       },
       grantOpts,

@@ -12,20 +12,25 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { catalogDatabaseName } from "../model";
 import { objectArns, policyDocument, serviceTrustPolicy, type LakeTags, type PolicyStatement } from "./common";
-import type { LakeStorage } from "./lakeStorage";
+import type { LakeStorageRef } from "./references";
 import type { SourceNetwork } from "./sourceConnection";
 
 export interface ServiceRolesArgs {
+  /** Tags on every role (crawler roles add `domain`). */
   readonly tags: LakeTags;
-  readonly storage: LakeStorage;
-  /** ARN of the Secrets Manager secret holding the source credentials. */
+  /**
+   * The lake's key and the raw, warehouse and scripts buckets, by reference (a LakeStorage, or an
+   * existing estate's names and ARNs): the roles' S3 and KMS permissions name exactly these.
+   */
+  readonly storage: LakeStorageRef<"raw" | "warehouse" | "scripts">;
+  /** ARN of the Secrets Manager secret holding the source credentials (a name's ARN may end in `-??????`). */
   readonly sourceSecretArn: pulumi.Input<string>;
-  /** Prefix of the lake's catalog databases: catalog permissions stop at them. */
+  /** Prefix of the lake's catalog databases: catalog permissions stop at `<prefix>_*`. */
   readonly databasePrefix: string;
-  /** The state table the jobs commit watermarks to. */
+  /** ARN of the state table the jobs commit watermarks to (Coordinator.stateTable, or an existing one). */
   readonly stateTableArn: pulumi.Input<string>;
-  /** The lake's Glue connection: the only one the job may read. */
-  readonly connectionName: string;
+  /** Name of the lake's Glue connection: the only one the job may read. */
+  readonly connectionName: pulumi.Input<string>;
   /** Subnet and security groups the connection's network interfaces are created in. */
   readonly network: SourceNetwork;
   /** Domains: one crawler role each. */
@@ -47,7 +52,8 @@ export class ServiceRoles extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
     const { buckets, keyArn } = args.storage;
-    const ec2Arn = (kind: string, id: string): pulumi.Output<string> => pulumi.interpolate`arn:aws:ec2:${region}:${account}:${kind}/${id}`;
+    const ec2Arn = (kind: string, id: pulumi.Input<string>): pulumi.Output<string> =>
+      pulumi.interpolate`arn:aws:ec2:${region}:${account}:${kind}/${id}`;
     const kmsUse = {
       Effect: "Allow" as const,
       Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],

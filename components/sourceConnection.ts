@@ -8,19 +8,26 @@ import * as pulumi from "@pulumi/pulumi";
 import { jdbcDriverClass, jdbcUrl, type SourceLocation } from "../model";
 import type { LakeTags } from "./common";
 
+/** Where Glue's network interfaces for the source connection live (the company's VPC, from config). */
 export interface SourceNetwork {
-  readonly subnetId: string;
-  readonly securityGroupIds: readonly string[];
-  readonly availabilityZone: string;
+  /** Subnet with a route to the source database, e.g. `subnet-0abc…`. */
+  readonly subnetId: pulumi.Input<string>;
+  /** Security groups of the interfaces (at least one; they must allow the source's port). */
+  readonly securityGroupIds: readonly pulumi.Input<string>[];
+  /** Availability zone of the subnet, e.g. `eu-central-1a`. */
+  readonly availabilityZone: pulumi.Input<string>;
 }
 
 export interface SourceConnectionArgs {
+  /** Tags on the connection. */
   readonly tags: LakeTags;
-  /** Physical name of the Glue connection. */
+  /** Physical name of the Glue connection (the job and its role refer to it by this name). */
   readonly connectionName: string;
+  /** Engine, host, port, database (and schema) of the source; `requireTls` is true unless set false. */
   readonly location: SourceLocation;
-  /** Name or ARN of the Secrets Manager secret with {"username","password"}. */
+  /** Name or ARN of the Secrets Manager secret with {"username","password"}; only its id is stored in the connection. */
   readonly secretId: pulumi.Input<string>;
+  /** Subnet, security groups and zone of the connection. */
   readonly network: SourceNetwork;
 }
 

@@ -12,6 +12,7 @@ import {
   type SourceLocation,
   type TierSpec,
 } from "../model";
+import { GLUE_JOB_DEFAULTS } from "../components/defaults";
 import type { TierJobSettings } from "../components/ingestTier";
 import type { SourceNetwork } from "../components/sourceConnection";
 import { MIN_GLUE_VERSION, MIN_GLUE_WORKERS } from "../policies/conventions";
@@ -93,7 +94,6 @@ const JOB_SETTING_KEYS = [
 /** Time travel reaches back this far at least; orphan-file removal never touches younger files. */
 const MIN_SNAPSHOT_RETENTION_HOURS = 24;
 const MERGE_MODES = ["copy-on-write", "merge-on-read"] as const;
-const DEFAULT_WORKER_TYPE = "G.1X";
 
 /** "5.1" -> [5, 1]; undefined unless the text is <major>.<minor>. */
 function glueVersionParts(v: string): [number, number] | undefined {
@@ -298,7 +298,7 @@ export function readStackConfig(): LakeStackConfig {
   const glue = { defaults, tiers };
   for (const tier of [undefined, ...Object.keys(tiers)]) {
     const effective = { ...defaults, ...(tier === undefined ? {} : tiers[tier]) };
-    const workerType = effective.workerType ?? DEFAULT_WORKER_TYPE;
+    const workerType = effective.workerType ?? GLUE_JOB_DEFAULTS.workerType;
     if (effective.flex === true && !GLUE_FLEX_WORKER_TYPES.includes(workerType)) {
       const flexKey = tier === undefined ? "lake:glue.defaults.flex" : settingKey(glue, tier, "flex");
       const typeKey = tier === undefined ? "lake:glue.defaults.workerType" : settingKey(glue, tier, "workerType");

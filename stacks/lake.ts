@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
 import { AnalystWorkgroup } from "../components/analystWorkgroup";
+import { DEFAULT_ICEBERG_CATALOG, GLUE_JOB_DEFAULTS } from "../components/defaults";
 import type { LakeTags } from "../components/common";
 import { Coordinator } from "../components/coordinator";
 import { FreshnessAlarms } from "../components/freshnessAlarms";
@@ -39,8 +40,6 @@ export interface LakeOutputs {
   readonly alertTopicArn: pulumi.Output<string>;
   readonly connection: pulumi.Output<string>;
 }
-
-const DEFAULT_ICEBERG_CATALOG = "glue_catalog";
 
 /** Settings of one tier's job: the tier's own over the defaults. */
 export function tierSettings(config: LakeStackConfig, tier: string): TierJobSettings {
@@ -80,7 +79,9 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
 
   const tierJobs = Object.fromEntries(model.tiers.map((t) => [t.name, `${id}-${t.name}`.replace(/_/g, "-")]));
   const crawlerNames = Object.fromEntries(model.domains.map((d) => [d.name, `${id}-raw-${d.name}`.replace(/_/g, "-")]));
-  const longestTimeout = Math.max(...model.tiers.map((t) => tierSettings(config, t.name).timeoutMinutes ?? 60));
+  const longestTimeout = Math.max(
+    ...model.tiers.map((t) => tierSettings(config, t.name).timeoutMinutes ?? GLUE_JOB_DEFAULTS.timeoutMinutes),
+  );
   const connectionName = `${id}-source`;
 
   const coordinator = new Coordinator(id, {
@@ -141,8 +142,8 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
       tags,
       domain,
       databasePrefix,
-      storage,
-      governanceTags,
+      buckets: storage.buckets,
+      tagKeys: governanceTags,
       dataAccessRoleArn: roles.dataAccessRole.arn,
       ingestJobRoleArn: roles.ingestJobRole.arn,
       crawlerRoleArn: roles.crawlerRoles[domain.name].arn,
@@ -170,7 +171,7 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     new RoleGrant(`${id}-grant-${rule.role}`, {
       rule,
       principalArn: config.rolePrincipals[rule.role],
-      governanceTags,
+      tagKeys: governanceTags,
       grantsDependOn: [...grantsDependOn, ...databaseResources],
     });
   }

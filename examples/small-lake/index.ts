@@ -64,8 +64,8 @@ for (const domain of model.domains) {
     tags,
     domain,
     databasePrefix,
-    storage,
-    governanceTags,
+    buckets: storage.buckets,
+    tagKeys: governanceTags,
     dataAccessRoleArn: roles.dataAccessRole.arn,
     ingestJobRoleArn: roles.ingestJobRole.arn,
     crawlerRoleArn: roles.crawlerRoles[domain.name].arn,
@@ -80,7 +80,7 @@ for (const rule of model.access) {
   new RoleGrant(`${lakeName}-grant-${rule.role}`, {
     rule,
     principalArn: rolePrincipals[rule.role],
-    governanceTags,
+    tagKeys: governanceTags,
     grantsDependOn: databaseResources,
   });
 }
@@ -102,7 +102,7 @@ for (const tier of model.tiers) {
     tier,
     timeZone: tierTimeZone(tier, "UTC"),
     jobName: `${lakeName}-${tier.name}`,
-    settings: { workerType: "G.1X", numberOfWorkers: 2 },
+    settings: {}, // GLUE_JOB_DEFAULTS: Glue 5.1, 2 × G.1X, 60 minutes
     roleArn: roles.ingestJobRole.arn,
     securityConfigurationName: roles.securityConfiguration.name,
     connectionName: source.connectionName,
@@ -112,7 +112,6 @@ for (const tier of model.tiers) {
     warehouseUri: pulumi.interpolate`s3://${storage.buckets.warehouse.name}/warehouse/`,
     tempDirUri: pulumi.interpolate`s3://${storage.buckets.scripts.name}/temp/`,
     stateTableName: coordinator.stateTableName,
-    icebergCatalog: "glue_catalog",
     coordinatorFunctionArn: coordinator.functionArn,
     scheduleGroup: { name: coordinator.scheduleGroupName, arn: coordinator.scheduleGroupArn },
     deadLetterQueueArn: coordinator.deadLetterQueueArn,
