@@ -46,13 +46,16 @@ class MetadataChange:
 
     properties: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    # every column's doc as wanted (set or already there): the coordinator puts the same
+    # comments on the raw table (handlers/coordinator/flows/describeTables.ts)
+    docs: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
         return bool(self.properties or self.columns)
 
-    def to_result(self) -> dict[str, list[str]]:
-        return {"properties": self.properties, "columns": self.columns}
+    def to_result(self) -> dict[str, Any]:
+        return {"properties": self.properties, "columns": self.columns, "columnDocs": self.docs}
 
 
 def column_doc(source_comment: str | None, pii: bool) -> str | None:
@@ -101,6 +104,7 @@ def plan_change(current: TableMetadata, desired: TableMetadata) -> MetadataChang
     stale = {name for name, doc in current.column_docs.items() if doc and name not in desired.column_docs}
     differing = {name for name, doc in desired.column_docs.items() if current.column_docs.get(name) != doc}
     change.columns = sorted(stale | differing)
+    change.docs = dict(desired.column_docs)
     return change
 
 
