@@ -210,6 +210,18 @@ export class Coordinator extends pulumi.ComponentResource {
               glueArn("table", `${args.databasePrefix}_*/*`),
             ],
           },
+          {
+            // Raw tables' description, lake.* parameters and column comments (finalize): the
+            // crawler creates them; the full copies are described by the job through Iceberg.
+            Sid: "DescribeRawTables",
+            Effect: "Allow",
+            Action: ["glue:UpdateTable"],
+            Resource: [
+              pulumi.interpolate`arn:aws:glue:${region}:${accountId}:catalog`,
+              glueArn("database", `${args.databasePrefix}_*_raw`),
+              glueArn("table", `${args.databasePrefix}_*_raw/*`),
+            ],
+          },
           // Lake Formation's tagging API has no resource-level IAM; LF permissions scope it.
           {
             Sid: "TagPiiColumns",

@@ -23,22 +23,35 @@ export interface AccessPoint {
 
 interface IcebergMetadata {
   readonly "current-schema-id": number;
+  readonly properties?: Readonly<Record<string, string>>;
   readonly schemas: readonly {
     readonly "schema-id": number;
-    readonly fields: readonly { readonly name: string; readonly type: unknown }[];
+    readonly fields: readonly { readonly name: string; readonly type: unknown; readonly doc?: string }[];
   }[];
 }
 
-/** The current schema's columns of a table in a local Hadoop-catalog warehouse (undefined: no table yet). */
-export function icebergColumns(warehouseDir: string, database: string, table: string): Column[] | undefined {
+/** The current metadata of a table in a local Hadoop-catalog warehouse (undefined: no table yet). */
+function icebergMetadata(warehouseDir: string, database: string, table: string): { file: string; doc: IcebergMetadata } | undefined {
   const metadata = path.join(warehouseDir, database, table, "metadata");
   const hint = path.join(metadata, "version-hint.text");
   if (!existsSync(hint)) return undefined;
   const version = readFileSync(hint, "utf8").trim();
-  const doc = JSON.parse(readFileSync(path.join(metadata, `v${version}.metadata.json`), "utf8")) as IcebergMetadata;
+  const file = path.join(metadata, `v${version}.metadata.json`);
+  return { file, doc: JSON.parse(readFileSync(file, "utf8")) as IcebergMetadata };
+}
+
+/** The current schema's columns (with their docs as comments, as Iceberg's GlueCatalog does); undefined: no table yet. */
+export function icebergColumns(warehouseDir: string, database: string, table: string): Column[] | undefined {
+  const found = icebergMetadata(warehouseDir, database, table);
+  if (!found) return undefined;
+  const { file, doc } = found;
   const schema = doc.schemas.find((s) => s["schema-id"] === doc["current-schema-id"]);
-  if (!schema) throw new Error(`${metadata}/v${version}.metadata.json: no schema ${doc["current-schema-id"]}`);
-  return schema.fields.map((f) => ({ Name: f.name.toLowerCase(), Type: typeof f.type === "string" ? f.type : "struct" }));
+  if (!schema) throw new Error(`${file}: no schema ${doc["current-schema-id"]}`);
+  return schema.fields.map((f) => ({
+    Name: f.name.toLowerCase(),
+    Type: typeof f.type === "string" ? f.type : "struct",
+    ...(f.doc !== undefined ? { Comment: f.doc } : {}),
+  }));
 }
 
 /**
@@ -52,9 +65,12 @@ export async function registerFullCopies(glue: GlueClient, model: LakeModel, dat
     const database = catalogDatabaseName(databasePrefix, t.domain, "full");
     const columns = icebergColumns(warehouseDir, database, t.name);
     if (!columns) continue;
+    // Iceberg's GlueCatalog (1.10) makes the table property `comment` the Glue Description.
+    const comment = icebergMetadata(warehouseDir, database, t.name)?.doc.properties?.["comment"];
     const input = {
       Name: t.name,
       TableType: "EXTERNAL_TABLE",
+      ...(comment !== undefined ? { Description: comment } : {}),
       Parameters: { table_type: "ICEBERG" },
       StorageDescriptor: { Columns: columns },
     };

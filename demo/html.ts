@@ -74,7 +74,13 @@ function verdicts(m: ModeSummary): string {
   return `<table class="grid"><tr><th>table</th><th>verdict</th><th>source rows</th><th>lake rows</th><th>missing</th><th>not in source</th><th>keys deleted at the source</th><th>duplicate keys</th><th>detail</th></tr>${rows.join("")}</table>`;
 }
 
-export function htmlReport(modes: readonly ModeSummary[], notes: readonly string[]): string {
+/** A link the report's head lists (a file next to the report, e.g. the data dictionary). */
+export interface ReportLink {
+  readonly href: string;
+  readonly text: string;
+}
+
+export function htmlReport(modes: readonly ModeSummary[], notes: readonly string[], links: readonly ReportLink[] = []): string {
   const figs = modes.map((m) => [m.mode, figures(m)] as const);
   const keys = Object.keys(FIGURE_LABELS) as (keyof Figures)[];
   const comparison = `<table class="grid"><tr><th></th>${figs.map(([m]) => `<th>${m}</th>`).join("")}</tr>${keys
@@ -93,6 +99,8 @@ body{font-family:system-ui,sans-serif;margin:2em;color:#222}table.grid{border-co
 .grid td,.grid th{border:1px solid #ccc;padding:3px 6px;text-align:right}.grid td:first-child,.grid td.text{text-align:left}
 td.loaded{background:#e8f5e9}td.unchanged{background:#f5f5f5}td.failed,tr.different td,tr.lake_missing td{background:#ffebee}
 td.skipped_leased{background:#fff8e1}tr.equal td:nth-child(2){color:#2e7d32}</style></head><body>
-<h1>governed-lake: a day of the lake</h1><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>
+<h1>governed-lake: a day of the lake</h1><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join("")}${links
+    .map((l) => `<li><a href="${esc(l.href)}">${esc(l.text)}</a></li>`)
+    .join("")}</ul>
 <h2>Side by side</h2>${comparison}${sections.join("\n")}</body></html>`;
 }

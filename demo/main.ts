@@ -23,6 +23,7 @@ import { connect, localServer, quoteIdent } from "./seed/db";
 import { loadSchema, seedSource } from "./seed/seed";
 import { demoSettings, REPO, type DemoSettings } from "./settings";
 import { verifyLake, type TableVerdict } from "./verify";
+import { writeDictionary } from "./dictionary";
 
 export interface DemoOptions {
   readonly profile: Profile;
@@ -156,6 +157,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   // The checks after each run are shown, not counted: between reconciles a hard case (a delete, a
   // column added with a default, a late commit) may leave a table different; the verification
   // above is the day's verdict, after D2's daily run reconciled every table.
+  // The dictionary of the lake as played, before the baseline re-seeds the source.
+  o.print("\nwriting the lake's data dictionary (lake catalog)");
+  const dictionary = await writeDictionary(o.settings, path.join(o.settings.work, "tables.lake.yaml"), o.print);
   const baseline = o.baseline ? await playMode(o, aws, "baseline") : undefined;
   const props = path.relative(REPO, lake.pipeline.sparkProperties);
   const queryHelp = [
@@ -163,16 +167,21 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     `  PYSPARK_PYTHON=.venv/bin/python .venv/bin/spark-sql --properties-file ${props} -e "SELECT loyalty_tier, count(*) FROM lake.demo_sales.customer GROUP BY loyalty_tier"`,
     `  PYSPARK_PYTHON=.venv/bin/python .venv/bin/spark-sql --properties-file ${props} -e "SELECT committed_at, summary['published-wap-id'] AS run FROM lake.demo_sales.customer.snapshots"`,
     "Raw batches (Parquet, one folder per run): .lake/demo/lake/raw/<domain>/<table>/ingest_date=*/run=*/",
+    `Data dictionary (lake catalog): ${path.relative(REPO, dictionary.index)} and ${path.relative(REPO, dictionary.markdown)}`,
   ];
   const modes = baseline ? [lake.summary, baseline.summary] : [lake.summary];
   const htmlFile = path.join(o.settings.work, "report.html");
   writeFileSync(
     htmlFile,
-    htmlReport(modes, [
-      `profile ${o.profile.name}, source database ${o.settings.database}`,
-      `governed lake verification: ${problems.length === 0 ? "PASSED" : `FAILED (${problems.length} problem(s))`}`,
-      ...queryHelp,
-    ]),
+    htmlReport(
+      modes,
+      [
+        `profile ${o.profile.name}, source database ${o.settings.database}`,
+        `governed lake verification: ${problems.length === 0 ? "PASSED" : `FAILED (${problems.length} problem(s))`}`,
+        ...queryHelp,
+      ],
+      [{ href: path.relative(o.settings.work, dictionary.index), text: "data dictionary of the lake (lake catalog)" }],
+    ),
   );
   return {
     lake: { ...lake.summary, day: lake.day, runChecks: lake.runChecks },

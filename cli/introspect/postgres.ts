@@ -14,6 +14,7 @@ interface ColumnRow {
   is_nullable: string;
   is_identity: string;
   column_default: string | null;
+  column_comment: string | null;
 }
 interface KeyRow {
   table_name: string;
@@ -52,7 +53,9 @@ export class PostgresIntrospector implements Introspector {
       [schema],
     );
     const columns = await this.client.query<ColumnRow>(
-      `SELECT table_name, column_name, data_type, is_nullable, is_identity, column_default
+      // col_description by the column's number (information_schema has no comments)
+      `SELECT table_name, column_name, data_type, is_nullable, is_identity, column_default,
+              col_description(format('%I.%I', table_schema, table_name)::regclass, ordinal_position::int) AS column_comment
          FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
       [schema],
     );
@@ -75,6 +78,7 @@ export class PostgresIntrospector implements Introspector {
         autoIncrement: row.is_identity === "YES" || /^nextval\(/.test(row.column_default ?? ""),
         // PostgreSQL has no ON UPDATE clause; a trigger may maintain a column, which the name rule catches.
         updatedByDatabase: false,
+        ...(row.column_comment ? { comment: row.column_comment } : {}),
       });
       columnsOf.set(row.table_name, list);
     }

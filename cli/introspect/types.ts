@@ -11,7 +11,7 @@ export interface SourceColumn {
   readonly autoIncrement: boolean;
   /** Maintained by the database on every update (MariaDB/MySQL ON UPDATE CURRENT_TIMESTAMP). */
   readonly updatedByDatabase: boolean;
-  /** The column's comment in the source (MariaDB/MySQL COLUMN_COMMENT); undefined when none or not read. */
+  /** The column's comment in the source (MariaDB/MySQL COLUMN_COMMENT, PostgreSQL col_description); undefined when none. */
   readonly comment?: string;
 }
 

@@ -4,6 +4,7 @@
  * conditional write.
  */
 import type { ColumnClass } from "../../model";
+import type { DescriptionChange, TableDescription } from "./core/catalogDescription";
 import type { LeaseResult, RunRecord, RunStatus, TableState } from "./core/types";
 
 export interface LeaseStore {
@@ -140,6 +141,19 @@ export interface PiiTagger {
   reconcile(database: string, table: string, classes: ReadonlyMap<string, ColumnClass>): Promise<PiiReconcileResult>;
 }
 
+export type DescribeResult =
+  | { readonly exists: false }
+  /** What differed and was set (nothing when the table was current). */
+  | { readonly exists: true; readonly change: DescriptionChange };
+
+export interface CatalogDescriber {
+  /**
+   * Sets what differs of the catalog table's description, lake.* parameters and (when given)
+   * column comments; a table not in the catalog yet is left alone.
+   */
+  describe(database: string, table: string, desired: TableDescription): Promise<DescribeResult>;
+}
+
 export interface Alerter {
   publish(subject: string, message: string): Promise<void>;
 }
@@ -166,6 +180,8 @@ export interface Ports {
   readonly jobs: JobRunner;
   readonly crawlers: Crawlers;
   readonly tagger: PiiTagger;
+  /** Raw tables' catalog description (absent: not set, e.g. in tests that do not look at it). */
+  readonly describer?: CatalogDescriber;
   readonly alerter: Alerter;
   readonly log: Log;
   readonly clock: Clock;

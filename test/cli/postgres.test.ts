@@ -5,7 +5,8 @@
  * pending with the reason, never passed.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readSourceSchema } from "../../cli/introspect";
 import { chooseStrategy } from "../../cli/onboard/strategy";
@@ -18,8 +19,10 @@ const SCHEMA = `
 CREATE TABLE loyalty_member (member_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text, first_name text,
   updated_at timestamptz NOT NULL DEFAULT now());
 COMMENT ON TABLE loyalty_member IS 'Loyalty programme members';
+COMMENT ON COLUMN loyalty_member.email IS 'Member''s e-mail <newsletter>';
 CREATE TABLE click_event (event_id bigserial PRIMARY KEY, payload jsonb, created_at timestamp NOT NULL);
 CREATE TABLE "OrderItem" ("LineNo" int, "OrderId" int, "LastModified" timestamp NOT NULL, PRIMARY KEY ("OrderId", "LineNo"));
+COMMENT ON COLUMN "OrderItem"."LastModified" IS 'Set by the order service';
 CREATE TABLE fx_rate (code text, rate numeric);
 CREATE VIEW not_a_table AS SELECT 1 AS x;
 CREATE SCHEMA other;
@@ -55,6 +58,14 @@ describe("PostgreSQL introspection (temporary cluster)", function () {
     assert.deepEqual(t("OrderItem").primaryKey, ["OrderId", "LineNo"]);
     assert.equal(t("loyalty_member").comment, "Loyalty programme members");
     assert.ok(t("loyalty_member").columns.find((c) => c.name === "member_id")?.autoIncrement);
+    const comments = (name: string) => Object.fromEntries(t(name).columns.map((c) => [c.name, c.comment]));
+    assert.deepEqual(comments("loyalty_member"), {
+      member_id: undefined,
+      email: "Member's e-mail <newsletter>",
+      first_name: undefined,
+      updated_at: undefined,
+    });
+    assert.equal(comments("OrderItem")["LastModified"], "Set by the order service");
     assert.ok(t("click_event").columns.find((c) => c.name === "event_id")?.autoIncrement);
     assert.deepEqual(
       Object.fromEntries(schema.tables.map((x) => [x.name, `${chooseStrategy(x).strategy} ${chooseStrategy(x).column ?? ""}`.trim()])),
@@ -65,6 +76,19 @@ describe("PostgreSQL introspection (temporary cluster)", function () {
         loyalty_member: "incremental updated_at",
       },
     );
+  });
+
+  it("lake catalog shows the PostgreSQL column comments", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lake-pg-catalog-"));
+    const file = join(dir, "tables.yaml");
+    assert.equal((await lake(["init", "--file", file, "--domains", "loyalty"], dir)).code, 0);
+    const onboarded = await lake(["onboard", "--file", file, "--source", url, "--domain-map", "loyalty=loyalty"], dir);
+    assert.equal(onboarded.code, 0, onboarded.err);
+    const out = join(dir, "catalog");
+    const result = await lake(["catalog", "--file", file, "--source", url, "--database-prefix", "lake", "--out", out], dir);
+    assert.equal(result.code, 0, result.err);
+    const md = readFileSync(join(out, "catalog.md"), "utf8");
+    assert.match(md, /^\| `email` \| text \| Member's e-mail <newsletter> \| PII \|$/m);
   });
 
   it("onboard --dry-run proposes entries that validate", async () => {

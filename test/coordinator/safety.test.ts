@@ -274,6 +274,7 @@ describe("coordinator safety (moto)", function () {
         targetDatabase: "lake_sales",
         targetTable: "loyalty_card",
         watermark: null,
+        catalog: { description: "Loyalty cards, onboarded by a pull request.", owner: "sales-data@example.com", tier: "daily" },
       },
     );
     const removed = (await tableItems(lake)).get("time_clock_event");

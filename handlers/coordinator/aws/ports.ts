@@ -4,6 +4,7 @@ import type { CoordinatorConfig } from "../config";
 import { epochSeconds } from "../core/time";
 import type { Clock, Log, Ports } from "../ports";
 import { SnsAlerter } from "./alerter";
+import { GlueCatalogDescriber } from "./catalogDescriber";
 import type { AwsClients } from "./clients";
 import type { WriteMode } from "./conditionalWrites";
 import { DynamoCrawlQueue } from "./crawlQueue";
@@ -37,6 +38,7 @@ export function awsPorts(config: CoordinatorConfig, clients: AwsClients, options
     tagger: new LakeFormationPiiTagger(clients.lakeformation, clients.glue, config.piiTagKey, {
       tolerateMotoUntagged: config.awsEndpointUrl !== undefined,
     }),
+    describer: new GlueCatalogDescriber(clients.glue),
     alerter: new SnsAlerter(clients.sns, config.alertTopicArn),
     log: options.log,
     clock,

@@ -43,6 +43,15 @@ export interface ManifestTable {
   readonly targetTable: string;
   readonly watermark: Watermark | null;
   readonly reconcile?: ManifestReconcile;
+  /** What the catalog shows about the table (tables.yaml); the job sets it on the full copy. */
+  readonly catalog: ManifestCatalog;
+}
+
+/** tableSpec.catalog: the table's description, owner and own tier from tables.yaml. */
+export interface ManifestCatalog {
+  readonly description: string;
+  readonly owner: string;
+  readonly tier: string;
 }
 
 export interface RunManifest {
@@ -130,6 +139,7 @@ function tableEntry(
     targetTable: table.name,
     watermark,
     ...(reconcile !== undefined ? { reconcile: { ...reconcile } } : {}),
+    catalog: { description: table.description, owner: table.owner, tier: table.tier },
   };
   switch (table.strategy) {
     case "incremental":

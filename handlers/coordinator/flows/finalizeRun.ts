@@ -17,6 +17,7 @@ import { isRunId } from "../core/runId";
 import { epochSeconds } from "../core/time";
 import type { RunRecord } from "../core/types";
 import { errorText, type FlowContext } from "./context";
+import { describeRawTables, reportedColumnDocs } from "./describeTables";
 import { reconcileOutcomes } from "./reconcileReport";
 import { serveCrawls, tagPiiColumns, unservedCrawls, type CrawlReport } from "./serveCrawls";
 
@@ -115,6 +116,8 @@ async function finalizeClaimed(
   const requested = crawlRequests(outcomes, states);
   // Every run, both zones, whether or not the schema changed (issue 11: tags are reconciled, not only set once).
   const fullTagFailures = [...(await tagPiiColumns(ctx, run.tables, "full")), ...(await tagPiiColumns(ctx, run.tables, "raw"))];
+  // Raw tables' description, parameters and column comments, reconciled like the tags.
+  const describeFailures = await describeRawTables(ctx, run.tables, states, await reportedColumnDocs(ctx, run));
   let crawl: CrawlReport;
   try {
     if (requested.length > 0) await ports.crawlQueue.add(requested);
@@ -132,7 +135,7 @@ async function finalizeClaimed(
   await ports.runs.transition(run.runId, ["FINALIZING"], "FINALIZED");
   const counts = countOutcomes(outcomes);
   const crawlProblems = crawl.problems.flatMap((p) => p.tables.map((table) => ({ table, reason: p.reason })));
-  const failed = [...failures(outcomes), ...fullTagFailures, ...crawl.tagFailures, ...crawlProblems];
+  const failed = [...failures(outcomes), ...fullTagFailures, ...describeFailures, ...crawl.tagFailures, ...crawlProblems];
   const overRepaired = reconciled.filter(repairsNeedAlert);
   log.info("run.finalized", {
     runId: run.runId,

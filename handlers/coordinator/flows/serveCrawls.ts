@@ -10,6 +10,7 @@ import { planPendingCrawls, type DomainCrawl } from "../core/crawl";
 import { epochSeconds } from "../core/time";
 import type { TableState } from "../core/types";
 import { errorText, type FlowContext } from "./context";
+import { describeRawTables } from "./describeTables";
 
 export const CRAWLER_LOCK_SECONDS = 120;
 
@@ -105,6 +106,9 @@ export async function settleFinishedCrawl(ctx: FlowContext, domain: string, hold
   if (last.status === "RUNNING") return { tagFailures: [], running: true };
   if (last.status === "SUCCEEDED") {
     const tagFailures = await tagPiiColumns(ctx, tables, "raw");
+    // The crawl has just created or rewritten them: their description and parameters now (the
+    // column comments at the tables' next finalize, from its job's result).
+    tagFailures.push(...(await describeRawTables(ctx, tables, await ctx.ports.leases.read(tables), new Map())));
     await ctx.ports.crawlQueue.setInFlight(domain, holder, []);
     return { tagFailures, running: false };
   }

@@ -86,6 +86,8 @@ class TableResult:
     durationMs: int = 0  # noqa: N815
     reconcile: dict[str, Any] | None = None  # present when a reconcile ran (Outcome.to_result)
     maintenance: dict[str, Any] | None = None  # present when maintenance ran (maintenance.py)
+    # present when the manifest carries tableSpec.catalog: what was set, or the error
+    catalogMetadata: dict[str, Any] | None = None  # noqa: N815
     # Milliseconds per step of the table's fixed work: leaseCheck, load (source reads, staging and
     # publish), reconcile, maintenance, stateCommit (see Loader.timed).
     stepsMs: dict[str, int] = dataclasses.field(default_factory=dict)  # noqa: N815
@@ -104,7 +106,7 @@ class JobResult:
     def to_json(self) -> str:
         document = asdict(self)
         for table in document["tables"]:
-            for optional in ("reconcile", "maintenance"):
+            for optional in ("reconcile", "maintenance", "catalogMetadata"):
                 if table.get(optional) is None:
                     table.pop(optional, None)
         return json.dumps(document, separators=(",", ":"), sort_keys=False)
@@ -252,6 +254,10 @@ class Loader:
             begin = time.monotonic()
             result.maintenance = self.maintain(spec)
             self.timed(result, "maintenance", begin)
+        if spec.catalog is not None:  # inside the lease, after the publish
+            begin = time.monotonic()
+            result.catalogMetadata = self.sync_catalog_metadata(spec)
+            self.timed(result, "catalogMetadata", begin)
         begin = time.monotonic()
         self.state.commit(
             spec.name,
@@ -291,6 +297,23 @@ class Loader:
         except Exception as exc:  # noqa: BLE001 -- reported; the load's commit still happens
             error = short_error(exc)
             log.error("%s: maintenance failed: %s", spec.name, error)
+            return {"error": error}
+
+    def sync_catalog_metadata(self, spec: TableSpec) -> dict[str, Any] | None:
+        """The full copy's comment, properties and column docs (catalog_metadata.py); a failure
+        is reported in the result and does not undo the load."""
+        from .catalog_metadata import sync_metadata
+
+        assert self.jdbc is not None
+        full = FullCopy(self.spark, self.m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
+        if not full.exists():
+            return None
+        try:
+            comments = self.jdbc.dialect.column_comments(self.jdbc, self.m.source_schema, spec.source_name)
+            return sync_metadata(self.spark, full.ident, spec, comments).to_result()
+        except Exception as exc:  # noqa: BLE001 -- reported; the load's commit still happens
+            error = short_error(exc)
+            log.error("%s: setting the catalog metadata failed: %s", spec.name, error)
             return {"error": error}
 
     def read(self, sql: str, columns: list[SourceColumn], predicates: list[str] | None = None) -> Any:

@@ -64,6 +64,15 @@ class ReconcileSpec:
 
 
 @dataclass(frozen=True)
+class CatalogSpec:
+    """tableSpec.catalog: what the catalog shows about the table (from tables.yaml)."""
+
+    description: str
+    owner: str
+    tier: str  # the table's own tier, not the run's
+
+
+@dataclass(frozen=True)
 class TableSpec:
     name: str
     domain: str
@@ -82,6 +91,7 @@ class TableSpec:
     lookback_seconds: int = 0
     lookback_keys: int = DEFAULT_LOOKBACK_KEYS
     reconcile: ReconcileSpec | None = None
+    catalog: CatalogSpec | None = None  # absent: the job leaves the table's catalog metadata alone
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,12 @@ def _reconcile(raw: dict[str, Any] | None) -> ReconcileSpec | None:
     return ReconcileSpec(raw["mode"], bool(raw["skipLoad"]), int(raw["repairAlertRows"]))
 
 
+def _catalog(raw: dict[str, Any] | None) -> CatalogSpec | None:
+    if raw is None:
+        return None
+    return CatalogSpec(str(raw["description"]), str(raw["owner"]), str(raw["tier"]))
+
+
 def _table(raw: dict[str, Any]) -> TableSpec:
     wm = raw.get("watermark")
     return TableSpec(
@@ -130,6 +146,7 @@ def _table(raw: dict[str, Any]) -> TableSpec:
         lookback_seconds=int(raw.get("lookbackSeconds", 0)),
         lookback_keys=int(raw.get("lookbackKeys", DEFAULT_LOOKBACK_KEYS)),
         reconcile=_reconcile(raw.get("reconcile")),
+        catalog=_catalog(raw.get("catalog")),
     )
 
 

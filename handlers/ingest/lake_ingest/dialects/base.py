@@ -101,6 +101,10 @@ class Dialect(ABC):
         """The table's columns in order; [] when the table is missing or not visible."""
 
     @abstractmethod
+    def column_comments(self, db: MetadataQueries, schema: str, table: str) -> dict[str, str]:
+        """The source's comment of each commented column (exact source name -> comment)."""
+
+    @abstractmethod
     def estimated_rows(self, db: MetadataQueries, schema: str, table: str) -> int: ...
 
     @abstractmethod

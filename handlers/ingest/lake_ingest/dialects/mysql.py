@@ -66,6 +66,14 @@ class MySqlDialect(Dialect):
             SourceColumn(str(r[0]), str(r[1]), str(r[2]), _int(r[3]), _int(r[4]), source_dialect=self) for r in rows
         ]
 
+    def column_comments(self, db: MetadataQueries, schema: str, table: str) -> dict[str, str]:
+        rows = db.query(
+            "SELECT COLUMN_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS "
+            "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_COMMENT <> ''",
+            (schema, table),
+        )
+        return {str(name): str(comment) for name, comment in rows if comment}
+
     def estimated_rows(self, db: MetadataQueries, schema: str, table: str) -> int:
         value = db.scalar(
             "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",

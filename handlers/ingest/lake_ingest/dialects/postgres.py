@@ -106,6 +106,18 @@ class PostgresDialect(Dialect):
             )
         return columns
 
+    def column_comments(self, db: MetadataQueries, schema: str, table: str) -> dict[str, str]:
+        # col_description by the column's number; the relation is found by exact (quoted) names
+        rows = db.query(
+            "SELECT a.attname, col_description(c.oid, a.attnum) FROM pg_catalog.pg_attribute a "
+            "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped "
+            "AND col_description(c.oid, a.attnum) IS NOT NULL",
+            (schema, table),
+        )
+        return {str(name): str(comment) for name, comment in rows if comment}
+
     def estimated_rows(self, db: MetadataQueries, schema: str, table: str) -> int:
         value = db.scalar(
             "SELECT c.reltuples::bigint FROM pg_catalog.pg_class c "
