@@ -134,7 +134,7 @@ async function readMariaDbTables(conn: mariadb.Connection, database: string, onl
       precision: num(r.NUMERIC_PRECISION),
       scale: num(r.NUMERIC_SCALE),
       json: json.has(`${r.TABLE_NAME}.${r.COLUMN_NAME}`),
-      enumValues: parseEnum(columnType),
+      enumValues: parseEnum(r.COLUMN_TYPE), // as declared (the lower-cased type would lower-case the labels)
       unsigned: columnType.includes("unsigned"),
     });
     byTable.set(r.TABLE_NAME, list);
