@@ -4,4 +4,4 @@
  */
 import { describeDemoDay } from "./support/day";
 
-describeDemoDay({ engine: "mariadb", database: "erp_demo_test", work: "demo-test", baseline: true });
+describeDemoDay({ engine: "mariadb", database: "erp_demo_test", work: "demo-test", baseline: true, verifyEachRun: true });
