@@ -128,7 +128,7 @@ PG_ROWS = [
     " '2038-01-19 03:14:07.999999+00', '23:59:59.999999', '24:00:00-15:59', '-178000000 years', 'zzzzz', '3:abc', 'N',"
     " 'ffffffff-ffff-ffff-ffff-ffffffffffff', '[]', '[]', 'happy', '{{1,2},{3,4}}', '{\"\"}', '\\xffffffff',"
     " -92233720368547758.08, '::1')",
-    "(5, -32768, -2147483648, -1, false, '1e-50', 1, 0.5, 1, 1, 1.17549435e-38, 4.9e-324, '1582-10-10',"
+    "(5, -32768, -2147483648, -1, false, '1e-50', 1, 0.5, 1, 1, 1.17549435e-38, 4.9e-324, '1582-10-04',"
     " '1000-01-01 00:00:00', '2000-01-01 00:00:00.000001', '1970-01-01 00:00:01+00', '00:00:00.000001',"
     " '00:00:00.000001-01', '-1 days +00:00:00.000001', 'ß', E'tab\\tand\\nnewline', 'case', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12',"
     " '\"s\"', '\"s\"', 'sad', '{-1}', '{\"\\\\\"}', '\\x61626364', 0.01, '10.0.0.0/8')",
@@ -220,6 +220,9 @@ def source_columns(lake: Lake, table: str) -> list[SourceColumn]:
 
 
 def source_texts(lake: Lake, table: str, columns: list[SourceColumn]) -> dict[int, tuple[Any, ...]]:
+    init = dialect_for(lake.engine).session_init()  # as on the job's sessions (PostgreSQL: IntervalStyle)
+    if init:
+        lake.sql(init)
     exprs = ", ".join(canonical.source_text(c) for c in columns)
     hashed = canonical.source_row_hash(columns)
     return {int(r[0]): tuple(r[1:]) for r in lake.sql(f"SELECT id, {exprs}, {hashed} FROM {lake.q(table)}")}

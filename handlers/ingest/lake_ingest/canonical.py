@@ -5,8 +5,9 @@ same number.
 
 The canonical text is the value as the load puts it into the lake (source.py), rendered without
 any engine's own formatting choices. On MariaDB/MySQL:
-  integers, DECIMAL    decimal digits as CAST to text (fixed scale on both sides); DECIMAL(p>38)
-                       is the lake's string (CAST(... AS CHAR) on both sides)
+  integers, DECIMAL    decimal digits as CAST to text (fixed scale on both sides; Spark renders
+                       its decimal(p,s) with format_number, as its CAST turns scientific below
+                       1E-6); DECIMAL(p>38) is the lake's string (CAST(... AS CHAR) on both sides)
   FLOAT, DOUBLE        "<sign><m>p<e>" (float_text.py): the exact binary value as an integer
                        mantissa m and a power of two e (0 as "0", -0 as "0"). No decimal text:
                        Java 17's Double.toString is not always the shortest (2.82879384806159E17
@@ -74,6 +75,8 @@ def lake_text(c: SourceColumn, present: set[str]) -> str:
     kind = c.dialect.canonical.kind(c)
     if kind == "plain":
         return f"CAST({q} AS STRING)"
+    if kind == "decimal":  # format_number formats the exact BigDecimal (grouped, at the scale)
+        return f"replace(format_number({q}, {c.scale or 0}), ',', '')"
     if kind == "padded":  # the JDBC read pads these (as CHAR(n)); MariaDB strips them
         return f"rtrim(CAST({q} AS STRING))"
     if kind == "double":

@@ -21,6 +21,7 @@ PLAIN_TEXT = ("varchar", "tinytext", "text", "mediumtext", "longtext", "json")
 PADDED_TEXT = ("char", "enum", "set")
 BINARY = ("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob")
 FLOATING = ("float", "double", "real")
+MAX_SPARK_DECIMAL_DIGITS = 38  # wider DECIMALs are the lake's strings (dialects/mysql.py)
 
 MARIADB_FLOAT = FloatFunctions(pow2=lambda e: f"POW(2, {e})", log2=lambda a: f"LOG2({a})", to_int="SIGNED")
 
@@ -32,6 +33,8 @@ def _zero_date_null(q: str, formatted: str) -> str:
 class MySqlCanonical(CanonicalSql):
     def kind(self, column: SourceColumn) -> LakeKind | None:
         t = column.data_type
+        if t == "decimal" and (column.precision or 0) <= MAX_SPARK_DECIMAL_DIGITS:
+            return "decimal"
         if t in INTEGRAL or t in PLAIN_TEXT or t in ("decimal", "time", "year"):
             return "plain"
         if t in PADDED_TEXT:

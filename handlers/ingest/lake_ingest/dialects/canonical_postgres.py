@@ -25,6 +25,7 @@ from .base import SourceColumn
 from .canonical_sql import UNSIGNED_64, CanonicalSql, LakeKind
 
 INT8_MAX = 2**63 - 1
+MAX_SPARK_DECIMAL_DIGITS = 38  # numeric(p <= 38, s) is the lake's decimal(p,s) (dialects/postgres.py)
 
 POSTGRES_FLOAT = FloatFunctions(
     pow2=lambda e: f"power(2::float8, {e})",
@@ -50,6 +51,8 @@ class PostgresCanonical(CanonicalSql):
             return "timestamp"
         if t == "bytea":
             return "binary"
+        if t == "numeric" and column.precision is not None and column.precision <= MAX_SPARK_DECIMAL_DIGITS:
+            return "decimal"
         return "plain"  # every other type reaches the lake as its text or an exact number
 
     def text(self, column: SourceColumn) -> str:

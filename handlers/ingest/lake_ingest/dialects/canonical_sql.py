@@ -11,13 +11,15 @@ if TYPE_CHECKING:
     from .base import SourceColumn
 
 # How Spark renders the full copy's value of a column (canonical.lake_text):
-#   plain      CAST(v AS STRING) (integers, decimals, booleans, strings the lake holds as read)
+#   plain      CAST(v AS STRING) (integers, booleans, strings the lake holds as read)
+#   decimal    the lake's decimal(p,s) as plain digits at its scale: Spark's CAST prints
+#              BigDecimal.toString, which turns scientific below 1E-6 ('1E-20', '0E-10')
 #   padded     the string without trailing spaces (MariaDB CHAR/ENUM/SET: the JDBC read pads them)
 #   double     float_text.exact_double_text of the value as a double
 #   date       yyyy-MM-dd
 #   timestamp  yyyy-MM-dd HH:mm:ss.SSSSSS (the value as the lake holds it: UTC instant or wall time)
 #   binary     upper-case hex
-LakeKind = Literal["plain", "padded", "double", "date", "timestamp", "binary"]
+LakeKind = Literal["plain", "decimal", "padded", "double", "date", "timestamp", "binary"]
 
 UNSIGNED_64 = 18446744073709551616  # 2^64
 
