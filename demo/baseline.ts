@@ -13,7 +13,6 @@
  * - Every run ends with a crawl over every table it loaded.
  * The same ingest job (local launcher) does the reading and writing; only the manifests differ.
  */
-import type { Connection } from "mariadb";
 import * as path from "node:path";
 import { DynamoLeaseStore } from "../handlers/coordinator/aws/leaseStore";
 import { GlueCrawlers } from "../handlers/coordinator/aws/crawlers";
@@ -29,6 +28,7 @@ import { LocalJobRunner, type LocalJob } from "./launcher";
 import { localizeManifest } from "./manifestStore";
 import type { Pipeline, RunHandle, RunReport, TableLine, VerifyTarget } from "./pipeline";
 import { fileUri, type DemoSettings } from "./settings";
+import type { SourceDb } from "./source/engine";
 import { writeSparkProperties } from "./spark";
 
 const RAW_BUCKET = "demo-baseline-raw";
@@ -72,7 +72,7 @@ export class BaselinePipeline implements Pipeline {
   private constructor(
     private readonly settings: DemoSettings,
     private readonly aws: DemoClients,
-    private readonly source: Connection,
+    private readonly source: SourceDb,
     /** The model as it was when the workflows were created (blueprints cannot take new tables). */
     private readonly model: LakeModel,
     progress: (line: string) => void,
@@ -115,7 +115,7 @@ export class BaselinePipeline implements Pipeline {
   static async create(
     settings: DemoSettings,
     aws: DemoClients,
-    source: Connection,
+    source: SourceDb,
     model: LakeModel,
     progress: (line: string) => void,
   ): Promise<BaselinePipeline> {
@@ -147,12 +147,7 @@ export class BaselinePipeline implements Pipeline {
   }
 
   private async sourceTables(): Promise<string[]> {
-    const rows = (await this.source.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME", [
-      this.settings.database,
-    ])) as {
-      TABLE_NAME: string;
-    }[];
-    return rows.map((r) => r.TABLE_NAME);
+    return this.source.tables();
   }
 
   /** The table spec the blueprint uses for a matched source table: its tables.yaml entry (enabled or not), or a whole-table read. */
@@ -200,7 +195,7 @@ export class BaselinePipeline implements Pipeline {
     );
     const built = buildManifest(
       {
-        source: { engine: "mariadb", database: this.settings.database, schema: undefined },
+        source: { engine: this.settings.engine, database: this.settings.database, schema: undefined },
         rawBucket: RAW_BUCKET,
         warehouseBucket: WAREHOUSE_BUCKET,
         stateTable: BaselinePipeline.bookmarksOf(tier),

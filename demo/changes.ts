@@ -4,12 +4,11 @@
  * deletes, by design), a new column, a new table, a dropped table. Values come from the same
  * generator as the seed, so keys stay unique.
  */
-import type { Connection } from "mariadb";
 import type { TableSpec } from "../model";
-import { readSourceTables, type SourceColumn, type SourceTable } from "./seed/columns";
-import { quoteIdent } from "./seed/db";
+import type { SourceColumn, SourceTable } from "./seed/columns";
 import { RowGenerator, sqlDateTime, type Value } from "./seed/generate";
 import { insertRows, SEED } from "./seed/seed";
+import type { DemoSource, SourceDb } from "./source/engine";
 
 export interface ChangeCounts {
   inserted: number;
@@ -24,21 +23,26 @@ export class SourceEditor {
   lastChangeAt = 0;
 
   constructor(
-    private readonly conn: Connection,
-    readonly database: string,
+    /** The engine (a second connection for the late commit comes from it). */
+    readonly source: DemoSource,
+    private readonly db: SourceDb,
     seeded: ReadonlyMap<string, number>,
   ) {
     for (const [table, rows] of seeded) this.next.set(table, rows);
   }
 
+  get database(): string {
+    return this.db.database;
+  }
+
   private async table(name: string): Promise<SourceTable> {
-    const [table] = await readSourceTables(this.conn, this.database, [name]);
+    const [table] = await this.db.readTables([name]);
     if (!table) throw new Error(`source table ${this.database}.${name} does not exist`);
     return table;
   }
 
   private q(table: string): string {
-    return `${quoteIdent(this.database)}.${quoteIdent(table)}`;
+    return this.db.table(table);
   }
 
   /** The table was truncated: its generated keys start again from the first (as AUTO_INCREMENT does). */
@@ -64,7 +68,7 @@ export class SourceEditor {
       const now = sqlDateTime(new Date(), 6);
       rows.push(gen.row(start + i).map((v, k) => (stamped[k] ? now : v)));
     }
-    await insertRows(this.conn, this.database, table, rows, gen);
+    await insertRows(this.db, table, rows, gen);
     this.lastChangeAt = Date.now();
     return n;
   }
@@ -90,14 +94,12 @@ export class SourceEditor {
       const c = gen.prng.pick(candidates);
       if (!cols.includes(c)) cols.push(c);
     }
-    const pk = table.primaryKey.map(quoteIdent);
-    const keys = (await this.conn.query(
-      `SELECT ${pk.join(", ")} FROM ${this.q(spec.source)} ORDER BY RAND(${gen.prng.int(1, 1_000_000)}) LIMIT ${n}`,
-    )) as Record<string, Value>[];
-    const sets = [...cols.map((c) => `${quoteIdent(c.name)} = ?`), ...(cursor ? [`${quoteIdent(cursor)} = UTC_TIMESTAMP(6)`] : [])];
+    const pk = table.primaryKey.map((k) => this.db.quote(k));
+    const keys = await this.db.pickRows(spec.source, table.primaryKey, n, gen.prng.int(1, 1_000_000));
+    const sets = [...cols.map((c) => `${this.db.quote(c.name)} = ?`), ...(cursor ? [`${this.db.quote(cursor)} = ${this.db.nowUtc}`] : [])];
     const sql = `UPDATE ${this.q(spec.source)} SET ${sets.join(", ")} WHERE ${pk.map((k) => `${k} = ?`).join(" AND ")}`;
     const params = keys.map((row, i) => [...cols.map((c) => gen.changed(c, i)), ...table.primaryKey.map((k) => row[k] ?? null)]);
-    if (params.length > 0) await this.conn.batch(sql, params);
+    await this.db.batch(sql, params);
     this.lastChangeAt = Date.now();
     return params.length;
   }
@@ -107,62 +109,56 @@ export class SourceEditor {
     if (n <= 0) return 0;
     if (spec.strategy !== "snapshot") throw new Error(`${spec.name}: deletes are only seen by snapshot loads`);
     const table = await this.table(spec.source);
-    const pk = table.primaryKey.map(quoteIdent);
+    const pk = table.primaryKey.map((k) => this.db.quote(k));
     if (pk.length === 0) throw new Error(`${spec.source} has no primary key to delete rows by`);
-    const keys = (await this.conn.query(`SELECT ${pk.join(", ")} FROM ${this.q(spec.source)} ORDER BY RAND(7) LIMIT ${n}`)) as Record<
-      string,
-      Value
-    >[];
+    const keys = await this.db.pickRows(spec.source, table.primaryKey, n, 7);
     const sql = `DELETE FROM ${this.q(spec.source)} WHERE ${pk.map((k) => `${k} = ?`).join(" AND ")}`;
-    if (keys.length > 0)
-      await this.conn.batch(
-        sql,
-        keys.map((row) => table.primaryKey.map((k) => row[k] ?? null)),
-      );
+    await this.db.batch(
+      sql,
+      keys.map((row) => table.primaryKey.map((k) => row[k] ?? null)),
+    );
     this.lastChangeAt = Date.now();
     return keys.length;
   }
 
-  /** Adds a nullable column and fills it on some rows (moving their cursor, as the application would). */
-  async addColumn(spec: TableSpec, columnDdl: string, column: string, fillRows: number): Promise<number> {
-    await this.conn.query(`ALTER TABLE ${this.q(spec.source)} ADD COLUMN ${columnDdl}`);
+  /** Adds the day's nullable column (the engine's DDL) and fills it on some rows (moving their cursor, as the application would). */
+  async addColumn(spec: TableSpec, column: string, fillRows: number): Promise<{ filled: number; ddl: string }> {
+    const ddl = await this.db.addDayColumn(spec.source, column);
     const table = await this.table(spec.source);
     const col = table.columns.find((c) => c.name === column);
     if (!col) throw new Error(`column ${column} was not added to ${spec.source}`);
     const gen = new RowGenerator(table, `${SEED}:column:${column}`);
-    const pk = table.primaryKey.map(quoteIdent);
-    const keys = (await this.conn.query(
-      `SELECT ${pk.join(", ")} FROM ${this.q(spec.source)} ORDER BY RAND(11) LIMIT ${fillRows}`,
-    )) as Record<string, Value>[];
-    const cursor = spec.strategy === "incremental" ? `, ${quoteIdent(spec.cursor)} = UTC_TIMESTAMP(6)` : "";
-    const sql = `UPDATE ${this.q(spec.source)} SET ${quoteIdent(column)} = ?${cursor} WHERE ${pk.map((k) => `${k} = ?`).join(" AND ")}`;
-    if (keys.length > 0)
-      await this.conn.batch(
-        sql,
-        keys.map((row, i) => [gen.changed(col, i), ...table.primaryKey.map((k) => row[k] ?? null)]),
-      );
+    const pk = table.primaryKey.map((k) => this.db.quote(k));
+    const keys = await this.db.pickRows(spec.source, table.primaryKey, fillRows, 11);
+    const cursor = spec.strategy === "incremental" ? `, ${this.db.quote(spec.cursor)} = ${this.db.nowUtc}` : "";
+    const sql = `UPDATE ${this.q(spec.source)} SET ${this.db.quote(column)} = ?${cursor} WHERE ${pk.map((k) => `${k} = ?`).join(" AND ")}`;
+    await this.db.batch(
+      sql,
+      keys.map((row, i) => [gen.changed(col, i), ...table.primaryKey.map((k) => row[k] ?? null)]),
+    );
     this.lastChangeAt = Date.now();
-    return keys.length;
+    return { filled: keys.length, ddl };
   }
 
-  async createTable(name: string, ddl: string, rows: number, cursor?: string): Promise<number> {
-    await this.conn.query(ddl);
+  /** Creates the day's new table (the engine's DDL) with n rows. */
+  async createTable(name: string, rows: number, cursor?: string): Promise<number> {
+    await this.db.createDayTable(name);
     this.next.set(name, 0);
     return this.insert(name, rows, cursor);
   }
 
   async dropTable(name: string): Promise<void> {
-    await this.conn.query(`DROP TABLE ${this.q(name)}`);
+    await this.db.query(`DROP TABLE ${this.q(name)}`);
     this.lastChangeAt = Date.now();
   }
 
   /** The editor's source connection (the hard cases share it). */
-  connection(): Connection {
-    return this.conn;
+  connection(): SourceDb {
+    return this.db;
   }
 
   /** Closes the editor's source connection (an open one keeps the process alive). */
   async close(): Promise<void> {
-    await this.conn.end();
+    await this.db.end();
   }
 }

@@ -19,7 +19,11 @@ export interface Dictionary {
 
 export async function writeDictionary(settings: DemoSettings, tablesFile: string, print: (line: string) => void): Promise<Dictionary> {
   const out = path.join(settings.work, "catalog");
-  const source = `mariadb://${encodeURIComponent(settings.sourceUser)}@127.0.0.1:3306/${settings.database}`;
+  const user = encodeURIComponent(settings.sourceUser);
+  const source =
+    settings.engine === "postgresql"
+      ? `postgresql://${user}@127.0.0.1:${process.env["PGPORT"] ?? "5433"}/${settings.database}?schema=public`
+      : `mariadb://${user}@127.0.0.1:3306/${settings.database}`;
   const errors: string[] = [];
   // lake catalog reads the source password from the environment, as on the command line.
   const previous = process.env["LAKE_SOURCE_PASSWORD"];

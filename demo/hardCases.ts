@@ -6,11 +6,10 @@
  * clock, a primary key changed, a transaction that stamps its cursor and commits only after a
  * run has read past it, and an append table truncated and refilled.
  */
-import type { Connection } from "mariadb";
 import type { TableSpec } from "../model";
 import type { SourceEditor } from "./changes";
-import { connect, localServer, quoteIdent } from "./seed/db";
 import type { Value } from "./seed/generate";
+import type { DemoSource, SourceDb } from "./source/engine";
 
 /** A transaction held open in a second connection: its row is stamped now, visible only after commit. */
 export interface OpenTransaction {
@@ -20,13 +19,20 @@ export interface OpenTransaction {
 }
 
 export class HardCases {
-  constructor(
-    private readonly conn: Connection,
-    private readonly editor: SourceEditor,
-  ) {}
+  private readonly db: SourceDb;
+  private readonly source: DemoSource;
+
+  constructor(private readonly editor: SourceEditor) {
+    this.db = editor.connection();
+    this.source = editor.source;
+  }
 
   private q(table: string): string {
-    return `${quoteIdent(this.editor.database)}.${quoteIdent(table)}`;
+    return this.db.table(table);
+  }
+
+  private quote(name: string): string {
+    return this.db.quote(name);
   }
 
   private singleKey(spec: TableSpec): string {
@@ -37,12 +43,8 @@ export class HardCases {
 
   private async pickKeys(spec: TableSpec, n: number, seed: number): Promise<Value[]> {
     const key = this.singleKey(spec);
-    const rows = (await this.conn.query(
-      `SELECT ${quoteIdent(key)} AS k FROM ${this.q(spec.source)} ORDER BY RAND(${seed}) LIMIT ${n}`,
-    )) as {
-      k: Value;
-    }[];
-    return rows.map((r) => r.k);
+    const rows = await this.db.pickRows(spec.source, [key], n, seed);
+    return rows.map((r) => r[key] ?? null);
   }
 
   private touched(): void {
@@ -53,29 +55,28 @@ export class HardCases {
   async deleteRows(spec: TableSpec, n: number): Promise<number> {
     const key = this.singleKey(spec);
     const keys = await this.pickKeys(spec, n, 23);
-    if (keys.length > 0)
-      await this.conn.batch(
-        `DELETE FROM ${this.q(spec.source)} WHERE ${quoteIdent(key)} = ?`,
-        keys.map((k) => [k]),
-      );
+    await this.db.batch(
+      `DELETE FROM ${this.q(spec.source)} WHERE ${this.quote(key)} = ?`,
+      keys.map((k) => [k]),
+    );
     this.touched();
     return keys.length;
   }
 
-  /** ALTER TABLE … ADD COLUMN … NOT NULL DEFAULT: every existing row gets the default, no cursor moves. */
-  async addColumnWithDefault(spec: TableSpec, columnDdl: string): Promise<void> {
-    await this.conn.query(`ALTER TABLE ${this.q(spec.source)} ADD COLUMN ${columnDdl}`);
+  /** ALTER TABLE … ADD COLUMN … NOT NULL DEFAULT (the engine's DDL): every existing row gets the default, no cursor moves. */
+  async addColumnWithDefault(spec: TableSpec, column: string): Promise<string> {
+    const ddl = await this.db.addDayColumn(spec.source, column);
     this.touched();
+    return ddl;
   }
 
   /** The application starts writing rows before it stamps them: the cursor becomes nullable and n rows get NULL. */
-  async nullCursorRows(spec: TableSpec, columnType: string, n: number): Promise<number> {
+  async nullCursorRows(spec: TableSpec, n: number): Promise<number> {
     if (spec.strategy !== "incremental") throw new Error(`${spec.name}: not an incremental table`);
-    await this.conn.query(`ALTER TABLE ${this.q(spec.source)} MODIFY ${quoteIdent(spec.cursor)} ${columnType} NULL`);
+    await this.db.dropNotNull(spec.source, spec.cursor);
     const inserted = await this.editor.insert(spec.source, n, spec.cursor);
     // The editor stamped the new rows' cursor (they have the highest keys); the application left it NULL.
-    const key = quoteIdent(this.singleKey(spec));
-    await this.conn.query(`UPDATE ${this.q(spec.source)} SET ${quoteIdent(spec.cursor)} = NULL ORDER BY ${key} DESC LIMIT ${inserted}`);
+    await this.db.nullOnLastRows(spec.source, spec.cursor, this.singleKey(spec), inserted);
     this.touched();
     return inserted;
   }
@@ -85,25 +86,23 @@ export class HardCases {
     if (spec.strategy !== "incremental") throw new Error(`${spec.name}: not an incremental table`);
     const key = this.singleKey(spec);
     const keys = await this.pickKeys(spec, n, 29);
-    const c = quoteIdent(spec.cursor);
-    if (keys.length > 0)
-      await this.conn.batch(
-        `UPDATE ${this.q(spec.source)} SET ${quoteIdent(column)} = ?, ${c} = ${c} - INTERVAL 2 HOUR WHERE ${quoteIdent(key)} = ?`,
-        keys.map((k) => [value, k]),
-      );
+    const c = this.quote(spec.cursor);
+    await this.db.batch(
+      `UPDATE ${this.q(spec.source)} SET ${this.quote(column)} = ?, ${c} = ${this.db.hoursBack(c, 2)} WHERE ${this.quote(key)} = ?`,
+      keys.map((k) => [value, k]),
+    );
     this.touched();
     return keys.length;
   }
 
   /** n rows get a new primary key value (the ON UPDATE cursor moves; the old key is gone). */
   async changePrimaryKey(spec: TableSpec, n: number, offset: number): Promise<number> {
-    const key = quoteIdent(this.singleKey(spec));
+    const key = this.quote(this.singleKey(spec));
     const keys = await this.pickKeys(spec, n, 31);
-    if (keys.length > 0)
-      await this.conn.batch(
-        `UPDATE ${this.q(spec.source)} SET ${key} = ${key} + ${offset} WHERE ${key} = ?`,
-        keys.map((k) => [k]),
-      );
+    await this.db.batch(
+      `UPDATE ${this.q(spec.source)} SET ${key} = ${key} + ${offset} WHERE ${key} = ?`,
+      keys.map((k) => [k]),
+    );
     this.touched();
     return keys.length;
   }
@@ -114,10 +113,10 @@ export class HardCases {
     const key = this.singleKey(spec);
     const [picked] = await this.pickKeys(spec, 1, 37);
     if (picked === undefined || picked === null) throw new Error(`${spec.name} has no row to update`);
-    const second = await connect(localServer(process.env), this.editor.database);
+    const second = await this.source.connect(this.editor.database);
     await second.query("START TRANSACTION");
     await second.query(
-      `UPDATE ${this.q(spec.source)} SET ${quoteIdent(column)} = ?, ${quoteIdent(spec.cursor)} = UTC_TIMESTAMP(6) WHERE ${quoteIdent(key)} = ?`,
+      `UPDATE ${this.q(spec.source)} SET ${this.quote(column)} = ?, ${this.quote(spec.cursor)} = ${second.nowUtc} WHERE ${this.quote(key)} = ?`,
       [value, picked],
     );
     this.touched();
@@ -132,9 +131,9 @@ export class HardCases {
     };
   }
 
-  /** TRUNCATE (the auto-increment restarts) and n new rows: the source's max key falls below the lake's watermark. */
+  /** TRUNCATE (the identity / auto-increment restarts) and n new rows: the source's max key falls below the lake's watermark. */
   async truncateAndRefill(spec: TableSpec, n: number): Promise<number> {
-    await this.conn.query(`TRUNCATE TABLE ${this.q(spec.source)}`);
+    await this.db.truncate(spec.source);
     this.editor.restartKeys(spec.source);
     const inserted = await this.editor.insert(spec.source, n);
     this.touched();

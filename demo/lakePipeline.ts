@@ -107,9 +107,10 @@ export class LakePipeline implements Pipeline {
       TIER_JOBS: JSON.stringify(this.jobs),
       CRAWLERS: JSON.stringify(crawlers),
       ALERT_TOPIC_ARN: topicArn,
-      SOURCE_ENGINE: "mariadb",
+      // The stack's lake:source settings: the engine picks the job's dialect; PostgreSQL's tables are in schema public (the default).
+      SOURCE_ENGINE: settings.engine,
       SOURCE_DATABASE: settings.database,
-      // The demo's editor writes DATETIME cursors with UTC_TIMESTAMP (see changes.ts).
+      // The demo's editor writes wall-time cursors in UTC (the engine's nowUtc, see changes.ts).
       SOURCE_TIME_ZONE: "UTC",
       SOURCE_CONNECTION: NAMES.connection,
       LEASE_SECONDS: "7200",

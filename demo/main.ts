@@ -4,7 +4,7 @@
  * the lake equals the source, plays the same day with the blueprint baseline, and prints and
  * writes (HTML) the report. Exit code 1 when the governed lake differs from its source.
  *
- *   npx ts-node --transpile-only demo/main.ts [--profile full|small] [--lake-only]
+ *   npx ts-node --transpile-only demo/main.ts [--engine mariadb|postgres] [--profile full|small] [--lake-only] [--verify-each-run]
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -19,9 +19,9 @@ import type { Pipeline, RunReport, VerifyTarget } from "./pipeline";
 import { FULL, SMALL, type Profile } from "./profiles";
 import { comparisonText, runText, verdictText, type ModeSummary } from "./report";
 import { Day, type DayLog } from "./scenario";
-import { connect, localServer, quoteIdent } from "./seed/db";
-import { loadSchema, seedSource } from "./seed/seed";
+import { seedSource } from "./seed/seed";
 import { demoSettings, REPO, type DemoSettings } from "./settings";
+import { demoEngine, demoSource } from "./source";
 import { verifyLake, type TableVerdict } from "./verify";
 import { writeDictionary } from "./dictionary";
 
@@ -63,22 +63,23 @@ function tablesYamlCopy(target: string, keep: readonly string[] | undefined): vo
 }
 
 async function seed(o: DemoOptions): Promise<SourceEditor> {
-  const conn = await connect(localServer(process.env));
-  o.print(`seeding source database ${o.settings.database} (schema demo/source/schema.sql, generated rows)`);
-  await loadSchema(conn, path.join(REPO, "demo", "source", "schema.sql"), o.settings.database);
-  const keep = o.profile.seed.tables;
-  if (keep) {
-    // The small data set: only its tables exist at the source (the baseline's patterns see the source's tables).
-    const all = (await conn.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", [o.settings.database])) as {
-      TABLE_NAME: string;
-    }[];
-    for (const t of all)
-      if (!keep.includes(t.TABLE_NAME)) await conn.query(`DROP TABLE ${quoteIdent(o.settings.database)}.${quoteIdent(t.TABLE_NAME)}`);
+  const source = demoSource(o.settings.engine);
+  o.print(`seeding ${source.engine} source database ${o.settings.database} (schema ${source.schemaFile}, generated rows)`);
+  const db = await source.recreate(o.settings.database);
+  try {
+    const keep = o.profile.seed.tables;
+    if (keep) {
+      // The small data set: only its tables exist at the source (the baseline's patterns see the source's tables).
+      for (const t of await db.tables()) if (!keep.includes(t)) await db.query(`DROP TABLE ${db.table(t)}`);
+    }
+    const seeded = await seedSource(db, o.profile.seed, () => undefined);
+    const total = seeded.reduce((n, s) => n + s.rows, 0);
+    o.print(`   ${seeded.filter((s) => s.rows > 0).length} tables, ${total} rows`);
+    return new SourceEditor(source, db, new Map(seeded.map((s) => [s.table, s.rows])));
+  } catch (error) {
+    await db.end();
+    throw error;
   }
-  const seeded = await seedSource(conn, o.settings.database, o.profile.seed, () => undefined);
-  const total = seeded.reduce((n, s) => n + s.rows, 0);
-  o.print(`   ${seeded.filter((s) => s.rows > 0).length} tables, ${total} rows`);
-  return new SourceEditor(conn, o.settings.database, new Map(seeded.map((s) => [s.table, s.rows])));
 }
 
 async function playMode(
@@ -94,7 +95,7 @@ async function playMode(
   const tablesFile = path.join(settings.work, `tables.${mode}.yaml`);
   tablesYamlCopy(tablesFile, o.profile.tables);
   const model = loadTablesYaml(tablesFile);
-  const conn = await connect(localServer(process.env));
+  const conn = await demoSource(settings.engine).connect(settings.database);
   try {
     const pipeline: Pipeline =
       mode === "lake"
@@ -176,7 +177,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     htmlReport(
       modes,
       [
-        `profile ${o.profile.name}, source database ${o.settings.database}`,
+        `profile ${o.profile.name}, source ${o.settings.engine} database ${o.settings.database}`,
         `governed lake verification: ${problems.length === 0 ? "PASSED" : `FAILED (${problems.length} problem(s))`}`,
         ...queryHelp,
       ],
@@ -196,8 +197,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 async function cli(argv: readonly string[]): Promise<number> {
   const profileName = argv.includes("--profile") ? argv[argv.indexOf("--profile") + 1] : "full";
   const profile = profileName === "small" ? SMALL : FULL;
+  const engine = demoEngine(argv.includes("--engine") ? (argv[argv.indexOf("--engine") + 1] ?? "") : "mariadb");
   const print = (line: string): void => console.log(line);
-  const settings = demoSettings(process.env);
+  const settings = demoSettings(process.env, { engine });
   const result = await runDemo({
     profile,
     settings,

@@ -17,8 +17,8 @@ const common = {
   changedSnapshot: "currency_rate",
   hard: {
     deletes: { incremental: "customer_contact", append: "stock_movement", rows: 4 },
-    columnWithDefault: { table: "gl_journal", ddl: "approval_state TINYINT NOT NULL DEFAULT 1" },
-    nullCursor: { table: "gl_journal", columnType: "DATETIME(3)", rows: 3 },
+    columnWithDefault: { table: "gl_journal", column: "approval_state" },
+    nullCursor: { table: "gl_journal", rows: 3 },
     cursorBackwards: { table: "gl_journal", column: "description", value: "corrected by a posting engine whose clock lags", rows: 3 },
     keyChange: { table: "customer_address", rows: 2, offset: 1_000_000 },
     lateCommit: { table: "customer", column: "vat_id", value: "DE-LATE-COMMIT" },

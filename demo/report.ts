@@ -51,7 +51,9 @@ export function runText(r: RunReport): string[] {
   );
   const unchanged = by("UNCHANGED");
   if (unchanged.length)
-    lines.push(`   skipped unchanged (CHECKSUM TABLE equal) ${unchanged.length}: ${unchanged.map((t) => t.table).join(", ")}`);
+    lines.push(
+      `   skipped unchanged (the change gate found the source unchanged) ${unchanged.length}: ${unchanged.map((t) => t.table).join(", ")}`,
+    );
   const leased = by("SKIPPED_LEASED");
   if (leased.length) {
     lines.push(`   skipped because leased by another run ${leased.length}:`);

@@ -19,8 +19,10 @@ export interface DayPlan {
   readonly extraQuarterRuns: number;
   /** Fire the overlapping 15-minute run once the daily job has finished this many tables (0: at once). */
   readonly overlapAfterTables: number;
-  readonly newColumn: { readonly table: string; readonly ddl: string; readonly column: string };
-  readonly newTable: { readonly name: string; readonly ddl: string; readonly yaml: string; readonly rows: number; readonly cursor: string };
+  /** A nullable column added during the day (its DDL per engine: demo/source/<engine>.ts). */
+  readonly newColumn: { readonly table: string; readonly column: string };
+  /** A table created and onboarded during the day (its DDL per engine: demo/source/<engine>.ts). */
+  readonly newTable: { readonly name: string; readonly yaml: string; readonly rows: number; readonly cursor: string };
   readonly droppedTable: string;
   readonly unchangedSnapshot: string;
   readonly changedSnapshot: string;
@@ -33,10 +35,10 @@ export interface DayPlan {
 export interface HardPlan {
   /** Hard deletes: one incremental and one append table. */
   readonly deletes: { readonly incremental: string; readonly append: string; readonly rows: number };
-  /** ALTER TABLE … ADD COLUMN … NOT NULL DEFAULT on an incremental table (no cursor moves). */
-  readonly columnWithDefault: { readonly table: string; readonly ddl: string };
+  /** ALTER TABLE … ADD COLUMN … NOT NULL DEFAULT on an incremental table (no cursor moves; DDL per engine). */
+  readonly columnWithDefault: { readonly table: string; readonly column: string };
   /** The cursor becomes nullable and new rows arrive with a NULL cursor. */
-  readonly nullCursor: { readonly table: string; readonly columnType: string; readonly rows: number };
+  readonly nullCursor: { readonly table: string; readonly rows: number };
   /** A lagging application clock writes cursors two hours back. */
   readonly cursorBackwards: { readonly table: string; readonly column: string; readonly value: string; readonly rows: number };
   /** Primary-key values changed in place. */
@@ -139,20 +141,16 @@ export class Day {
     return report;
   }
 
-  private conn(): ReturnType<SourceEditor["connection"]> {
-    return this.editor.connection();
-  }
-
   private async hardChanges(lines: string[]): Promise<void> {
     const h = this.plan.hard;
-    const hard = new HardCases(this.conn(), this.editor);
+    const hard = new HardCases(this.editor);
     const inc = await hard.deleteRows(this.spec(h.deletes.incremental), h.deletes.rows);
     const app = await hard.deleteRows(this.spec(h.deletes.append), h.deletes.rows);
     lines.push(`${h.deletes.incremental}: ${inc} rows DELETED (incremental: no cursor shows a delete)`);
     lines.push(`${h.deletes.append}: ${app} rows DELETED (append: insert-only by contract, deleted anyway)`);
-    await hard.addColumnWithDefault(this.spec(h.columnWithDefault.table), h.columnWithDefault.ddl);
-    lines.push(`${h.columnWithDefault.table}: ADD COLUMN ${h.columnWithDefault.ddl} (every row gets the default, no cursor moves)`);
-    const nul = await hard.nullCursorRows(this.spec(h.nullCursor.table), h.nullCursor.columnType, h.nullCursor.rows);
+    const ddl = await hard.addColumnWithDefault(this.spec(h.columnWithDefault.table), h.columnWithDefault.column);
+    lines.push(`${h.columnWithDefault.table}: ADD COLUMN ${ddl} (every row gets the default, no cursor moves)`);
+    const nul = await hard.nullCursorRows(this.spec(h.nullCursor.table), h.nullCursor.rows);
     lines.push(`${h.nullCursor.table}: cursor made nullable, +${nul} rows with a NULL cursor`);
     const back = await hard.cursorBackwards(
       this.spec(h.cursorBackwards.table),
@@ -169,7 +167,7 @@ export class Day {
   private async lateCommitOpened(): Promise<OpenTransaction> {
     const l = this.plan.hard.lateCommit;
     const spec = this.spec(l.table);
-    const open = await new HardCases(this.conn(), this.editor).openTransaction(spec, l.column, l.value);
+    const open = await new HardCases(this.editor).openTransaction(spec, l.column, l.value);
     const waitMs = (spec.strategy === "incremental" ? spec.lookbackMinutes : 0) * 60_000 + SAFETY_MS;
     this.phase("D1 07:58 late commit opened", [
       `${l.table}: a second connection updates row ${open.key} (cursor stamped now) and keeps its transaction open ${Math.round(waitMs / 1000)} s, past the ${spec.strategy === "incremental" ? spec.lookbackMinutes : 0}-minute lookback, until after the 08:00 run`,
@@ -190,13 +188,13 @@ export class Day {
     );
     a.push(`${p.unchangedSnapshot}: left unchanged (snapshot)`);
     const col = this.spec(p.newColumn.table);
-    const filled = await this.editor.addColumn(col, p.newColumn.ddl, p.newColumn.column, p.updates);
-    a.push(`${col.name}: new column ${p.newColumn.column} (filled on ${filled} rows)`);
+    const added = await this.editor.addColumn(col, p.newColumn.column, p.updates);
+    a.push(`${col.name}: new column ${p.newColumn.column} (${added.ddl}; filled on ${added.filled} rows)`);
     await this.hardChanges(a);
     this.phase("D1 07:50 source changes", a);
 
     const onboard: string[] = [];
-    const rows = await this.editor.createTable(p.newTable.name, p.newTable.ddl, p.newTable.rows, p.newTable.cursor);
+    const rows = await this.editor.createTable(p.newTable.name, p.newTable.rows, p.newTable.cursor);
     appendFileSync(this.tablesFile, "\n" + p.newTable.yaml.trimEnd() + "\n");
     this.model = loadTablesYaml(this.tablesFile);
     this.pipeline.redeploy();
@@ -225,7 +223,7 @@ export class Day {
       p.dailyChanges.map((n) => this.spec(n)),
       c,
     );
-    const hard = new HardCases(this.conn(), this.editor);
+    const hard = new HardCases(this.editor);
     const refilled = await hard.truncateAndRefill(this.spec(p.hard.truncate.table), p.hard.truncate.rows);
     c.push(`${p.hard.truncate.table}: TRUNCATED and refilled with ${refilled} rows (its max key falls below the lake's watermark)`);
     await this.editor.dropTable(this.spec(p.droppedTable).source);
@@ -270,25 +268,10 @@ export class Day {
   }
 }
 
-/** The demo's additions to the source and tables.yaml. */
+/** The demo's additions to the source and tables.yaml (the DDL is each engine's, demo/source/<engine>.ts). */
 export const NEW_TABLE = {
   name: "sales_promotion",
   cursor: "updated_at",
-  ddl: `CREATE TABLE sales_promotion (
-  promotion_id      BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
-  promotion_code    VARCHAR(20)     NOT NULL,
-  name              VARCHAR(200)    NOT NULL,
-  discount_percent  DECIMAL(5,2)    NOT NULL,
-  channel           ENUM('field_sales','web_shop','edi','phone') NULL,
-  valid_from        DATE            NOT NULL,
-  valid_to          DATE            NULL,
-  is_active         TINYINT(1)      NOT NULL DEFAULT 1,
-  rules             JSON            NULL CHECK (json_valid(rules)),
-  updated_at        TIMESTAMP       NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
-  PRIMARY KEY (promotion_id),
-  UNIQUE KEY uq_sales_promotion_code (promotion_code),
-  KEY ix_sales_promotion_updated_at (updated_at)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
   yaml: `  # Onboarded during the demo day: a pull request adding these lines, then a redeploy.
   - name: sales_promotion
     domain: sales
@@ -299,4 +282,4 @@ export const NEW_TABLE = {
     description: Sales promotions (onboarded during the demo day).`,
 } as const;
 
-export const NEW_COLUMN = { table: "customer", ddl: "loyalty_tier ENUM('bronze','silver','gold') NULL", column: "loyalty_tier" } as const;
+export const NEW_COLUMN = { table: "customer", column: "loyalty_tier" } as const;

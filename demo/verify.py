@@ -2,7 +2,9 @@
 
     spark-submit --properties-file <pipeline props> demo/verify.py <request.json> <result.json>
 
-request: {"jdbcUrl", "database", "targets": [{"name", "sourceName", "primaryKey", "iceberg" | "rawPath"}]}
+request: {"jdbcUrl", "engine", "schema", "targets": [{"name", "sourceName", "primaryKey", "iceberg" | "rawPath"}]}
+(engine: the manifest's source.engine, mariadb or postgresql; schema: where the tables are, the
+database on MariaDB, a schema such as public on PostgreSQL)
 For each target, both sides are read with the ingest job's own source reader (same select list
 and types) and every row becomes sha256 of its values (columns in source order, as text, NULL
 marked). The multisets of hashes are compared: `missing` rows are in the source and not in the
@@ -30,25 +32,33 @@ from lake_ingest.source import Jdbc, SourceConfig, quote_ident, with_driver_para
 LINEAGE = {"_ingested_at", "_run_id", "ingest_date", "run"}
 
 
+def spark_col(name: str) -> Any:
+    """A DataFrame column by its exact name (Spark's backtick quoting, whatever the source engine)."""
+    from pyspark.sql import functions as F
+
+    return F.col("`" + name.replace("`", "``") + "`")
+
+
 def row_hash(df: Any, columns: list[str]) -> Any:
     from pyspark.sql import functions as F
 
-    parts = [F.coalesce(F.col(quote_ident(c)).cast("string"), F.lit("\u0000NULL")) for c in columns]
-    return df.select(F.sha2(F.concat_ws("\u0001", *parts), 256).alias("h"), *[F.col(quote_ident(c)) for c in columns])
+    parts = [F.coalesce(spark_col(c).cast("string"), F.lit("\u0000NULL")) for c in columns]
+    return df.select(F.sha2(F.concat_ws("\u0001", *parts), 256).alias("h"), *[spark_col(c) for c in columns])
 
 
-def compare(spark: Any, jdbc: Jdbc, database: str, target: dict[str, Any]) -> dict[str, Any]:
+def compare(spark: Any, jdbc: Jdbc, schema: str, target: dict[str, Any]) -> dict[str, Any]:
     from pyspark.sql import functions as F
 
     out: dict[str, Any] = {"name": target["name"], "sourceName": target["sourceName"]}
     try:
-        columns = jdbc.columns(database, target["sourceName"])
+        columns = jdbc.columns(schema, target["sourceName"])
     except SourceTableMissing as exc:
         out.update(status="SOURCE_MISSING", detail=str(exc))
         return out
     # The job's select list and typing (MariaDB DATE/DATETIME read as text, cast back), as the load reads.
+    engine = jdbc.config.engine
     select = "SELECT " + ", ".join(dates.select_expr(c) for c in columns)
-    select += f" FROM {quote_ident(database)}.{quote_ident(target['sourceName'])}"
+    select += f" FROM {quote_ident(schema, engine)}.{quote_ident(target['sourceName'], engine)}"
     source = dates.typed(jdbc.read(select), columns)
     if target.get("iceberg"):
         try:
@@ -69,7 +79,7 @@ def compare(spark: Any, jdbc: Jdbc, database: str, target: dict[str, Any]) -> di
     if absent:
         out.update(status="COLUMNS_MISSING", detail=f"lake lacks source columns {absent}")
         return out
-    lake = lake.select(*[F.col(quote_ident(present[n])).cast(source.schema[n].dataType).alias(n) for n in names])
+    lake = lake.select(*[spark_col(present[n]).cast(source.schema[n].dataType).alias(n) for n in names])
     src_h = row_hash(source, names).groupBy("h").agg(F.count(F.lit(1)).alias("n_src"))
     lake_h = row_hash(lake, names).groupBy("h").agg(F.count(F.lit(1)).alias("n_lake"))
     joined = src_h.join(lake_h, "h", "full_outer").fillna(0, ["n_src", "n_lake"])
@@ -83,11 +93,11 @@ def compare(spark: Any, jdbc: Jdbc, database: str, target: dict[str, Any]) -> di
     key_dupes = 0
     keys_not_in_source = 0
     if keys:
-        lake_keys = lake.select(*[quote_ident(k) for k in keys])
-        source_keys = source.select(*[quote_ident(k) for k in keys])
+        lake_keys = lake.select(*[spark_col(k) for k in keys])
+        source_keys = source.select(*[spark_col(k) for k in keys])
         keys_not_in_source = lake_keys.join(source_keys, keys, "left_anti").count()
         key_dupes = (
-            lake.groupBy(*[quote_ident(k) for k in keys])
+            lake.groupBy(*[spark_col(k) for k in keys])
             .count()
             .where("count > 1")
             .agg(F.sum(F.col("count") - 1))
@@ -117,15 +127,17 @@ def main(argv: list[str]) -> int:
     spark.sparkContext.setLogLevel("ERROR")
     # The job's own session settings (no read-side CHAR padding, etc.): the source must read as the job reads it.
     session.apply(spark)
+    engine = request["engine"]
     config = SourceConfig(
-        with_driver_params(request["jdbcUrl"]),
+        with_driver_params(request["jdbcUrl"], engine),
         os.environ.get("LAKE_SOURCE_USER", "lake_ingest"),
         os.environ.get("LAKE_SOURCE_PASSWORD", "lake_ingest_local"),
+        engine,
     )
     jdbc = Jdbc(spark, config, 10_000)
     results = []
     for target in request["targets"]:
-        result = compare(spark, jdbc, request["database"], target)
+        result = compare(spark, jdbc, request["schema"], target)
         results.append(result)
         print("VERIFY " + json.dumps(result), flush=True)
     jdbc.close()

@@ -33,7 +33,9 @@ export async function verifyLake(
   mkdirSync(dir, { recursive: true });
   const request = path.join(dir, `${tag}-request.json`);
   const resultFile = path.join(dir, `${tag}-result.json`);
-  writeFileSync(request, JSON.stringify({ jdbcUrl: settings.jdbcUrl, database: settings.database, targets }, null, 1));
+  // The schema holding the tables: the database for MariaDB, public for PostgreSQL (the manifest's default).
+  const schema = settings.engine === "postgresql" ? "public" : settings.database;
+  writeFileSync(request, JSON.stringify({ jdbcUrl: settings.jdbcUrl, engine: settings.engine, schema, targets }, null, 1));
   const python = path.join(settings.venv, "bin", "python");
   const child = spawn(
     path.join(settings.venv, "bin", "spark-submit"),

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The README's main command (npm run demo): a local end-to-end day of the governed lake.
-# Installs or reuses what it needs (MariaDB, the Python env with pinned Spark, the jars, a moto
-# server on MOTO_PORT, default 5059, clear of the tests' 5055-5058), then runs demo/main.ts:
+# Installs or reuses what it needs (MariaDB, or PostgreSQL with --engine postgres, the Python env
+# with pinned Spark, the jars, a moto server on MOTO_PORT, default 5059, clear of the tests'
+# 5055-5058), then runs demo/main.ts:
 # seed the source, play the day with the real coordinator and the ingest job under local Spark,
 # verify the lake against the source, play the same day the blueprint's way, print and write
 # the report (.lake/demo/report.html). Exit code 1 when the lake differs from its source.
-#   scripts/demo.sh [--profile full|small] [--lake-only] [--verify-each-run]
+#   scripts/demo.sh [--engine mariadb|postgres] [--profile full|small] [--lake-only] [--verify-each-run]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -16,7 +17,15 @@ if [ ! -L node_modules ] && { [ ! -d node_modules ] || [ package-lock.json -nt n
 fi
 scripts/python-env.sh >/dev/null
 scripts/ingest-deps.sh >/dev/null
-scripts/mariadb.sh >/dev/null
+engine=mariadb
+args=("$@")
+for i in "${!args[@]}"; do
+  if [ "${args[$i]}" = "--engine" ]; then engine="${args[$((i + 1))]:-}"; fi
+done
+case "$engine" in
+  postgres | postgresql | pg) scripts/postgres.sh >/dev/null ;;
+  *) scripts/mariadb.sh >/dev/null ;;
+esac
 export MOTO_PORT="${MOTO_PORT:-5059}"
 scripts/moto-server.sh start >/dev/null
 export DEMO_MOTO_URL="http://127.0.0.1:$MOTO_PORT"

@@ -10,13 +10,14 @@
  *     --lake-uri file:///abs/lake/ [--run-id ID] [--state-table lake-state] [--source-db erp]
  *     [--catalog lake] [--database-prefix lake] [--source-time-zone Europe/Berlin]
  *     [--lease-expires-at EPOCH] [--tables-yaml tables.yaml]
+ *     [--source-engine mariadb|mysql|postgresql] [--source-schema Erp]
  *
  * Watermarks are null (no state is read): the caller leases the tables and fills them in from
  * the state table, as the coordinator does. SOURCE_TIME_ZONE in the environment is the default
  * of --source-time-zone (as for the coordinator); exit code 2 with a message on bad input.
  */
 import * as path from "node:path";
-import { isValidTimeZone, loadTablesYaml } from "../model";
+import { engineProblem, isLoadableEngine, isValidTimeZone, loadTablesYaml, type LoadableEngine } from "../model";
 import { DEFAULT_SOURCE_TIME_ZONE } from "../handlers/coordinator/config";
 import { dueTables } from "../handlers/coordinator/core/due";
 import { buildManifest, type RunManifest } from "../handlers/coordinator/core/manifest";
@@ -34,6 +35,8 @@ interface Options {
   readonly runId: string;
   readonly stateTable: string;
   readonly sourceDb: string;
+  readonly sourceEngine: LoadableEngine;
+  readonly sourceSchema: string | undefined;
   readonly catalog: string;
   readonly databasePrefix: string;
   readonly sourceTimeZone: string;
@@ -55,6 +58,8 @@ const OPTIONS: OptionSpec = Object.fromEntries(
     "source-time-zone",
     "lease-expires-at",
     "tables-yaml",
+    "source-engine",
+    "source-schema",
   ].map((name) => [name, { type: "string" as const }]),
 );
 
@@ -71,6 +76,8 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
   const leaseText = value("lease-expires-at");
   const leaseExpiresAt = leaseText === undefined ? Math.floor(now.getTime() / 1000) + 3600 : Number(leaseText);
   if (!Number.isInteger(leaseExpiresAt)) throw new UsageError(`--lease-expires-at "${leaseText}" is not epoch seconds`);
+  const engine = value("source-engine") ?? "mariadb";
+  if (!isLoadableEngine(engine)) throw new UsageError(engineProblem(engine, "--source-engine") ?? engine);
   return {
     tier,
     tables: (value("tables") ?? "").split(",").filter((t) => t !== ""),
@@ -78,6 +85,8 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
     runId: value("run-id") ?? `${tier}-${now.toISOString().replace(/[-:.]/g, "")}`,
     stateTable: value("state-table") ?? "lake-state",
     sourceDb: value("source-db") ?? "erp",
+    sourceEngine: engine,
+    sourceSchema: value("source-schema"),
     catalog: value("catalog") ?? "lake",
     databasePrefix: value("database-prefix") ?? "lake",
     sourceTimeZone: zone,
@@ -96,7 +105,12 @@ export function localManifest(options: Options): RunManifest {
   if (!due.ok) throw new UsageError(due.reason);
   const manifest = buildManifest(
     {
-      source: { engine: "mariadb", database: options.sourceDb, schema: undefined, timeZone: options.sourceTimeZone },
+      source: {
+        engine: options.sourceEngine,
+        database: options.sourceDb,
+        schema: options.sourceSchema,
+        timeZone: options.sourceTimeZone,
+      },
       rawBucket: RAW_BUCKET,
       warehouseBucket: WAREHOUSE_BUCKET,
       stateTable: options.stateTable,

@@ -137,7 +137,8 @@ function randomText(rng: Prng, max: number): string {
 
 function randomValue(c: SourceColumn, rng: Prng, index: number, now: number): Value {
   if (c.enumValues.length > 0) return rng.pick(c.enumValues);
-  if (c.columnType === "tinyint(1)") return rng.int(0, 1);
+  // A flag: MariaDB's TINYINT(1), PostgreSQL's boolean (which reads '0' and '1').
+  if (c.columnType === "tinyint(1)" || c.dataType === "boolean") return rng.int(0, 1);
   if (isInt(c)) {
     if (c.dataType === "bigint" && c.unsigned && rng.chance(0.02)) {
       // Beyond the signed range: the lake must carry it as decimal(20,0), not wrap it.

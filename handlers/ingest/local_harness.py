@@ -184,9 +184,12 @@ def tier_manifest(
     lease_seconds: int = 3600,
     tables_yaml: str | None = None,
     source_time_zone: str | None = None,
+    engine: str = "mariadb",
+    schema: str | None = None,
 ) -> dict[str, Any]:
     """The coordinator's manifest for a tier (or named tables) from tables.yaml, built by
-    scripts/local-manifest.ts (the TypeScript model and buildManifest), watermarks null."""
+    scripts/local-manifest.ts (the TypeScript model and buildManifest), watermarks null.
+    engine/schema: the source's (lake:source.engine and .schema; schema defaults per engine)."""
     command = [
         "npx",
         "ts-node",
@@ -206,7 +209,11 @@ def tier_manifest(
         source_db,
         "--lease-expires-at",
         str(int(time.time()) + lease_seconds),
+        "--source-engine",
+        engine,
     ]
+    if schema is not None:
+        command += ["--source-schema", schema]
     if tables_yaml is not None:
         command += ["--tables-yaml", tables_yaml]
     if source_time_zone is not None:

@@ -6,6 +6,9 @@ scripts/run-ingest-local.sh and prints one JSON document on stdout:
 differing: tables found different from their source; repaired: tables whose repair wrote rows.
 Exit 0 when every table was equal (verify) or was repaired (repair), 1 when a table differs
 (verify) or failed, 2 on bad input (unknown table or domain, bad option).
+The source engine follows LAKE_SOURCE_JDBC_URL (jdbc:postgresql:... is PostgreSQL, anything else
+MariaDB/MySQL); --source-schema (default LAKE_SOURCE_SCHEMA, else the engine's default: the
+database on MariaDB, public on PostgreSQL) names where its tables are.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--lake-dir", default=os.path.join(local_harness.REPO, ".lake"))
     p.add_argument("--tier", default="daily", help="the catch-all tier (syncsAllTables)")
     p.add_argument("--state-table", default="lake-state")
+    p.add_argument("--source-schema", default=os.environ.get("LAKE_SOURCE_SCHEMA") or None)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--tables", default=None)
     which.add_argument("--domain", default=None)
@@ -50,6 +54,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return a
 
 
+def source_engine(jdbc_url: str) -> str:
+    """The manifest's source.engine for the URL the job will read (scripts/reconcile-local.sh)."""
+    return "postgresql" if jdbc_url.startswith("jdbc:postgresql:") else "mariadb"
+
+
 def plan(a: argparse.Namespace, run_id: str, lake: str) -> dict[str, Any]:
     tables = [t for t in (a.tables or "").split(",") if t]
     try:
@@ -61,6 +70,8 @@ def plan(a: argparse.Namespace, run_id: str, lake: str) -> dict[str, Any]:
             state_table=a.state_table,
             source_db=a.source_db,
             tables_yaml=a.tables_yaml,
+            engine=source_engine(os.environ.get("LAKE_SOURCE_JDBC_URL", "")),
+            schema=a.source_schema,
         )
     except SystemExit as exc:  # local-manifest.ts: unknown table, bad tables.yaml, ...
         raise BadInput(str(exc)) from None

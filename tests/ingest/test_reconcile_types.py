@@ -1,7 +1,8 @@
-"""The canonical form agrees between MariaDB SQL and Spark SQL for every type the job loads.
+"""The canonical form agrees between the source engine's SQL and Spark SQL for every type the job
+loads, on MariaDB and on PostgreSQL (ENGINES).
 
 Rows with edge values are loaded through the real job; then, per column and row, the canonical
-text computed by MariaDB on the source equals the one Spark computes on the full copy, so do the
+text computed by the source engine equals the one Spark computes on the full copy, so do the
 row hashes, and the reconcile finds the copy equal. Changing any single value (including to an
 adjacent double, a microsecond, a letter's case, NULL instead of '') changes that row's hash.
 A seeded randomized table then goes through the same loop."""
@@ -10,15 +11,19 @@ from __future__ import annotations
 
 import random
 import struct
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from lake_ingest import canonical, reconcile
+from lake_ingest.dialects import dialect_for
 from lake_ingest.source import SourceColumn
 from tests.ingest.helpers import Lake
 
-DDL = """CREATE TABLE all_types (
+ENGINES = ("mariadb", "postgresql")
+
+MARIADB_DDL = """CREATE TABLE all_types (
   id INT NOT NULL PRIMARY KEY,
   i8 TINYINT NULL, u8 TINYINT UNSIGNED NULL, flag TINYINT(1) NULL, i16 SMALLINT NULL,
   u24 MEDIUMINT UNSIGNED NULL, i32 INT NULL, u64 BIGINT UNSIGNED NULL, i64 BIGINT NULL,
@@ -29,7 +34,7 @@ DDL = """CREATE TABLE all_types (
   js JSON NULL, bn BINARY(4) NULL, vb VARBINARY(10) NULL, bl BLOB NULL
 ) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"""
 
-ROWS = [
+MARIADB_ROWS = [
     "(1, -5, 200, 2, -300, 70000, -2000000, 18446744073709551615, -9223372036854775808, 12345678901234.5678,"
     " 12345678901234567890123456789012345.123456789012345678901234567890, 0.1, 0.3, '2024-02-29',"
     " '2024-02-29 23:59:59', '2024-02-29 23:59:59.123', '2024-02-29 23:59:59.123456', '2024-03-31 02:30:00.000001',"
@@ -57,8 +62,7 @@ ROWS = [
     " 'a', 'x', 'x', 'a', 'x', '1', x'01', x'01', x'01')",
 ]
 
-# (column, row id, new value): each differs from the loaded value by as little as possible
-MUTATIONS = [
+MARIADB_MUTATIONS = [
     ("i8", 1, "-6"),
     ("u8", 1, "201"),
     ("flag", 1, "3"),
@@ -95,19 +99,133 @@ MUTATIONS = [
     ("d", 5, "1e-323"),  # the next subnormal
 ]
 
+PG_DDL = """CREATE TABLE all_types (
+  id INT NOT NULL PRIMARY KEY,
+  i16 SMALLINT NULL, i32 INTEGER NULL, i64 BIGINT NULL, flag BOOLEAN NULL,
+  n_free NUMERIC NULL, n_wide NUMERIC(50,10) NULL, n_dec NUMERIC(18,4) NULL, n_small NUMERIC(38,20) NULL,
+  n_int NUMERIC(20,0) NULL, r REAL NULL, d DOUBLE PRECISION NULL,
+  day DATE NULL, ts0 TIMESTAMP(0) NULL, ts6 TIMESTAMP(6) NULL, tstz TIMESTAMPTZ(6) NULL, tm TIME(6) NULL,
+  ttz TIMETZ NULL, iv INTERVAL NULL, c CHAR(5) NULL, vc VARCHAR(100) NULL, tx TEXT NULL, u UUID NULL,
+  js JSON NULL, jb JSONB NULL, mood "Mood" NULL, ints INT[] NULL, texts TEXT[] NULL, b BYTEA NULL,
+  m MONEY NULL, ip INET NULL
+)"""
+
+PG_ROWS = [
+    "(1, -300, -2000000, -9223372036854775808, true, 12345678901234567890.123456789012345678901,"
+    " 1234567890123456789012345678901234567890.0123456789, 12345678901234.5678, 0.00000000000000000001,"
+    " 99999999999999999999, 0.1, 0.3, '2024-02-29', '2024-02-29 23:59:59', '2024-02-29 23:59:59.123456',"
+    " '2024-03-31 02:30:00.000001+02', '13:45:00.5', '13:45:00+02', '1 year 2 mons 3 days 04:05:06.5',"
+    " 'ab', 'Grüße ✓ 😀', 'a', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"b\": 1, \"a\": [1, 2.5, \"😀\"]}',"
+    ' \'{"b": 1, "a": [1, 2], "a": 3}\', \'happy\', \'{1,2,NULL}\', \'{"a b","c\\"d",NULL}\', \'\\x00ff0001\','
+    " 1234.56, '192.168.0.1/24')",
+    "(2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+    "(3, 0, 0, 0, false, 0, 0, 0, 0, 0, '-0', '-0', '1970-01-01', '1970-01-01 00:00:00', '1970-01-01 00:00:00',"
+    " '1970-01-01 00:00:00+00', '00:00:00', '00:00:00+00', '0 seconds', '', '', '', '00000000-0000-0000-0000-000000000000',"
+    " '{}', '{}', 'sad', '{}', '{}', '\\x', 0, '0.0.0.0')",
+    "(4, 32767, 2147483647, 9223372036854775807, true, 'NaN', -0.0000000001, -0.0001, -99.99999999999999999999,"
+    " -99999999999999999999, 'Infinity', '-Infinity', '0001-01-01', '9999-12-31 23:59:59', '9999-12-31 23:59:59.999999',"
+    " '2038-01-19 03:14:07.999999+00', '23:59:59.999999', '24:00:00-15:59', '-178000000 years', 'zzzzz', '3:abc', 'N',"
+    " 'ffffffff-ffff-ffff-ffff-ffffffffffff', '[]', '[]', 'happy', '{{1,2},{3,4}}', '{\"\"}', '\\xffffffff',"
+    " -92233720368547758.08, '::1')",
+    "(5, -32768, -2147483648, -1, false, '1e-50', 1, 0.5, 1, 1, 1.17549435e-38, 4.9e-324, '1582-10-04',"
+    " '1000-01-01 00:00:00', '2000-01-01 00:00:00.000001', '1970-01-01 00:00:01+00', '00:00:00.000001',"
+    " '00:00:00.000001-01', '-1 days +00:00:00.000001', 'ß', E'tab\\tand\\nnewline', 'case', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12',"
+    " '\"s\"', '\"s\"', 'sad', '{-1}', '{\"\\\\\"}', '\\x61626364', 0.01, '10.0.0.0/8')",
+    "(6, 1, 1, 1, true, 1, 1, 1, 1, 1, -1.5, 2.82879384806159E17, '2000-01-01', '2000-01-01 00:00:00',"
+    " '2000-01-01 00:00:00', '2000-01-01 00:00:00+00', '01:00:00', '01:00:00+00', 'P1D', 'a', '1e20', 'x',"
+    " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13', 'null', 'null', 'sad', '{1}', '{x}', '\\x01', 1, '1.1.1.1')",
+    "(7, 1, 1, 1, true, 1, 1, 1, 1, 1, 16777217, 123456789012345680000, '2000-01-01', '2000-01-01 00:00:00',"
+    " '2000-01-01 00:00:00', '2000-01-01 00:00:00+00', '01:00:00', '01:00:00+00', 'P1D', 'a', 'x', 'x',"
+    " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a14', '1', '1', 'sad', '{1}', '{x}', '\\x01', 1, '1.1.1.1')",
+    "(8, 1, 1, 1, true, 1, 1, 1, 1, 1, 1e-7, 'NaN', '2000-01-01', '2000-01-01 00:00:00',"
+    " '2000-01-01 00:00:00', '2000-01-01 00:00:00+00', '01:00:00', '01:00:00+00', 'P1D', 'a', 'x', 'x',"
+    " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a15', '1', '1', 'sad', '{1}', '{x}', '\\x01', 1, '1.1.1.1')",
+]
+
+PG_MUTATIONS = [
+    ("i16", 1, "-301"),
+    ("i32", 1, "-2000001"),
+    ("i64", 1, "-9223372036854775807"),
+    ("flag", 1, "false"),
+    ("n_free", 1, "12345678901234567890.123456789012345678902"),
+    ("n_free", 1, "12345678901234567890.1234567890123456789010"),  # same number, one more digit written
+    ("n_wide", 1, "1234567890123456789012345678901234567890.0123456788"),
+    ("n_dec", 1, "12345678901234.5679"),
+    ("n_small", 1, "0.00000000000000000002"),
+    ("n_int", 1, "99999999999999999998"),
+    ("r", 1, "0.10000001"),  # the adjacent real
+    ("d", 1, "0.30000000000000004"),  # the adjacent double
+    ("day", 1, "'2024-02-28'"),
+    ("ts0", 1, "'2024-02-29 23:59:58'"),
+    ("ts6", 1, "'2024-02-29 23:59:59.123457'"),
+    ("tstz", 1, "'2024-03-31 02:30:00.000002+02'"),
+    ("tstz", 1, "'2024-03-31 02:30:00.000001+03'"),  # the same wall time, another instant
+    ("tm", 1, "'13:45:00.500001'"),
+    ("ttz", 1, "'13:45:00+03'"),
+    ("iv", 1, "'1 year 2 mons 3 days 04:05:06.500001'"),
+    ("c", 1, "'AB'"),
+    ("vc", 1, "'Grüsse ✓ 😀'"),
+    ("tx", 1, "'A'"),
+    ("tx", 1, "'a '"),  # a trailing space
+    ("u", 1, "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a10'"),
+    ("js", 1, '\'{"b":1, "a": [1, 2.5, "😀"]}\''),  # json keeps the text as written
+    ("jb", 1, '\'{"a": 4, "b": 1}\''),
+    ("mood", 1, "'sad'"),
+    ("ints", 1, "'{1,2,3}'"),
+    ("texts", 1, '\'{"a b","c\\"d",""}\''),  # '' instead of NULL in an array
+    ("b", 1, "'\\x00ff0002'"),
+    ("m", 1, "1234.57"),
+    ("ip", 1, "'192.168.0.1/25'"),
+    ("vc", 3, "NULL"),  # NULL is not ''
+    ("tx", 3, "' '"),
+    ("c", 3, "NULL"),
+    ("d", 3, "1e-300"),
+    ("d", 4, "'Infinity'"),
+    ("r", 4, "'NaN'"),
+    ("d", 5, "1e-323"),  # the next subnormal
+    ("d", 8, "'-Infinity'"),
+    ("n_free", 4, "0"),  # NaN is not 0
+]
+
+
+@dataclass(frozen=True)
+class TypeCase:
+    setup: tuple[str, ...]  # statements before the DDL (an enum type, a permissive sql_mode)
+    ddl: str
+    rows: list[str]
+    mutations: list[tuple[str, int, str]]  # (column, row id, new value): as small a change as possible
+
+
+CASES = {
+    "mariadb": TypeCase(("SET SESSION sql_mode = ''",), MARIADB_DDL, MARIADB_ROWS, MARIADB_MUTATIONS),
+    "postgresql": TypeCase(("""CREATE TYPE "Mood" AS ENUM ('sad', 'happy')""",), PG_DDL, PG_ROWS, PG_MUTATIONS),
+}
+
 
 def source_columns(lake: Lake, table: str) -> list[SourceColumn]:
-    rows = lake.sql(
-        "SELECT COLUMN_NAME, LOWER(DATA_TYPE), LOWER(COLUMN_TYPE), NUMERIC_PRECISION FROM information_schema.COLUMNS "
-        f"WHERE TABLE_SCHEMA = '{lake.srcdb}' AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION"
-    )
-    return [SourceColumn(str(r[0]), str(r[1]), str(r[2]), int(r[3]) if r[3] is not None else None) for r in rows]
+    """The columns as the job's dialect reports them (its metadata query, on the test's connection)."""
+
+    class Direct:
+        def query(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[str | None, ...]]:
+            with lake.src.cursor() as cur:
+                cur.execute(sql.replace("?", "%s"), params)
+                return [tuple(None if v is None else str(v) for v in row) for row in cur.fetchall()]
+
+        def scalar(self, sql: str, params: tuple[str, ...] = ()) -> str | None:
+            rows = self.query(sql, params)
+            return rows[0][0] if rows else None
+
+    return dialect_for(lake.engine).columns(Direct(), lake.schema, table)
 
 
 def source_texts(lake: Lake, table: str, columns: list[SourceColumn]) -> dict[int, tuple[Any, ...]]:
+    init = dialect_for(lake.engine).session_init()  # as on the job's sessions (PostgreSQL: IntervalStyle)
+    if init:
+        lake.sql(init)
     exprs = ", ".join(canonical.source_text(c) for c in columns)
     hashed = canonical.source_row_hash(columns)
-    return {int(r[0]): tuple(r[1:]) for r in lake.sql(f"SELECT id, {exprs}, {hashed} FROM `{table}`")}
+    return {int(r[0]): tuple(r[1:]) for r in lake.sql(f"SELECT id, {exprs}, {hashed} FROM {lake.q(table)}")}
 
 
 def lake_texts(lake: Lake, spec: dict[str, Any], columns: list[SourceColumn]) -> dict[int, tuple[Any, ...]]:
@@ -126,10 +244,11 @@ def verify(lake: Lake, spec: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def loaded(lake: Lake) -> dict[str, Any]:
-    lake.sql(DDL, "SET SESSION sql_mode = ''", "INSERT INTO all_types VALUES " + ", ".join(ROWS))
+    case = CASES[lake.engine]
+    lake.sql(*case.setup, case.ddl, "INSERT INTO all_types VALUES " + ", ".join(case.rows))
     spec = lake.spec(name="all_types", strategy="snapshot", primaryKey=["id"])
     res = lake.load_one(spec)
-    assert res.status == "LOADED" and res.rowsRead == len(ROWS), res.error
+    assert res.status == "LOADED" and res.rowsRead == len(case.rows), res.error
     return spec
 
 
@@ -138,35 +257,39 @@ def test_every_type_has_the_same_canonical_text_on_both_sides(lake: Lake, loaded
     source = source_texts(lake, "all_types", columns)
     full = lake_texts(lake, loaded, columns)
     assert source.keys() == full.keys()
+    differing = []
     for row_id, values in source.items():
         for c, a, b in zip([*columns, None], values, full[row_id], strict=True):
             name = c.name if c else "row hash"
-            assert (a if c else int(str(a))) == b, f"row {row_id} column {name}: MariaDB {a!r} vs Spark {b!r}"
+            if (a if c else int(str(a))) != b:
+                differing.append(f"row {row_id} column {name}: {lake.engine} {a!r} vs Spark {b!r}")
+    assert not differing, "\n".join(differing)
     block = verify(lake, loaded)
     assert block["equal"] is True and block["method"] == "ranges"
 
 
-@pytest.mark.parametrize(("column", "row_id", "value"), MUTATIONS, ids=[f"{c}-{r}" for c, r, _ in MUTATIONS])
-def test_one_changed_value_changes_the_row_hash(
-    lake: Lake, loaded: dict[str, Any], column: str, row_id: int, value: str
-) -> None:
+def test_one_changed_value_changes_the_row_hash(lake: Lake, loaded: dict[str, Any]) -> None:
+    """Each mutation of the engine's list, applied alone in a transaction rolled back afterwards."""
     columns = source_columns(lake, "all_types")
-    before = source_texts(lake, "all_types", columns)[row_id][-1]
-    full = lake_texts(lake, loaded, columns)[row_id][-1]
-    assert int(str(before)) == full
-    conn = lake.src
-    with conn.cursor() as cur:
-        cur.execute("START TRANSACTION")
-        try:
-            cur.execute(f"UPDATE all_types SET `{column}` = {value} WHERE id = {row_id}")
-            assert cur.rowcount == 1, f"{column} = {value} did not change row {row_id}"
-            changed = source_texts(lake, "all_types", columns)[row_id][-1]
-        finally:
-            cur.execute("ROLLBACK")
-    assert int(str(changed)) != full
+    full = {row_id: values[-1] for row_id, values in lake_texts(lake, loaded, columns).items()}
+    before = source_texts(lake, "all_types", columns)
+    assert {row_id: int(str(values[-1])) for row_id, values in before.items()} == full
+    unnoticed = []
+    for column, row_id, value in CASES[lake.engine].mutations:
+        with lake.src.cursor() as cur:
+            cur.execute("START TRANSACTION")
+            try:
+                cur.execute(f"UPDATE all_types SET {lake.q(column)} = {value} WHERE id = {row_id}")
+                assert cur.rowcount == 1, f"{column} = {value} did not change row {row_id}"
+                changed = source_texts(lake, "all_types", columns)[row_id][-1]
+            finally:
+                cur.execute("ROLLBACK")
+        if int(str(changed)) == full[row_id]:
+            unnoticed.append(f"{column} = {value} (row {row_id})")
+    assert not unnoticed, f"changes the row hash does not see: {unnoticed}"
 
 
-def random_rows(seed: int, count: int) -> list[tuple[Any, ...]]:
+def random_rows(seed: int, count: int, pg: bool) -> list[tuple[Any, ...]]:
     rng = random.Random(seed)
     alphabet = "aAbßé✓😀 :N\\'\"\t"
 
@@ -199,20 +322,47 @@ def random_rows(seed: int, count: int) -> list[tuple[Any, ...]]:
                 ),
                 maybe("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))),
                 maybe(rng.randbytes(rng.randint(0, 8))),
-                maybe(f"{rng.choice('-+')}{rng.randint(0, 838)}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"),
+                maybe(
+                    f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999999):06d}"
+                    if pg  # PostgreSQL's time is a time of day
+                    else f"{rng.choice('-+')}{rng.randint(0, 838)}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+                ),
             )
         )
     return rows
 
 
+RANDOM_TYPES = {
+    "mariadb": {
+        "u64": "BIGINT UNSIGNED",
+        "d": "DOUBLE",
+        "f": "FLOAT",
+        "dt6": "DATETIME(6)",
+        "ts": "TIMESTAMP(6)",
+        "vb": "VARBINARY(8)",
+        "table": " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+    },
+    "postgresql": {
+        "u64": "NUMERIC(20,0)",
+        "d": "DOUBLE PRECISION",
+        "f": "REAL",
+        "dt6": "TIMESTAMP(6)",
+        "ts": "TIMESTAMPTZ(6)",
+        "vb": "BYTEA",
+        "table": "",
+    },
+}
+
+
 def test_randomized_rows_load_and_reconcile_equal(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reconcile, "CHUNK_ROWS", 100)
     monkeypatch.setattr(reconcile, "LEAF_ROWS", 10)
-    lake.sql("""CREATE TABLE random_rows (
-      id INT NOT NULL PRIMARY KEY, i64 BIGINT NULL, u64 BIGINT UNSIGNED NULL, dec4 DECIMAL(18,4) NULL,
-      d DOUBLE NULL, f FLOAT NULL, dt6 DATETIME(6) NULL, ts TIMESTAMP(6) NULL DEFAULT NULL, vc VARCHAR(40) NULL,
-      vb VARBINARY(8) NULL, tm TIME NULL) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci""")
-    rows = random_rows(seed=20261129, count=600)
+    types = RANDOM_TYPES[lake.engine]
+    lake.sql(f"""CREATE TABLE random_rows (
+      id INT NOT NULL PRIMARY KEY, i64 BIGINT NULL, u64 {types["u64"]} NULL, dec4 DECIMAL(18,4) NULL,
+      d {types["d"]} NULL, f {types["f"]} NULL, dt6 {types["dt6"]} NULL, ts {types["ts"]} NULL DEFAULT NULL,
+      vc VARCHAR(40) NULL, vb {types["vb"]} NULL, tm TIME NULL){types["table"]}""")
+    rows = random_rows(seed=20261129, count=600, pg=lake.pg)
     with lake.src.cursor() as cur:
         cur.executemany(f"INSERT INTO random_rows VALUES ({', '.join(['%s'] * 11)})", rows)
     spec = lake.spec(name="random_rows", strategy="snapshot", primaryKey=["id"])
@@ -231,7 +381,7 @@ def test_randomized_rows_load_and_reconcile_equal(lake: Lake, monkeypatch: pytes
     rng = random.Random(7)
     changed = rng.sample(range(1, 601), 9)
     lake.sql(
-        *[f"UPDATE random_rows SET vc = CONCAT(IFNULL(vc, ''), '!') WHERE id = {i}" for i in changed[:5]],
+        *[f"UPDATE random_rows SET vc = CONCAT(COALESCE(vc, ''), '!') WHERE id = {i}" for i in changed[:5]],
         *[f"DELETE FROM random_rows WHERE id = {i}" for i in changed[5:]],
         "INSERT INTO random_rows (id, vc) VALUES (601, 'new')",
     )

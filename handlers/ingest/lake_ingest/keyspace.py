@@ -9,8 +9,9 @@ reads it through the primary key's index in a bounded chunk (k >= a AND k < b).
 HashedKeys (composite or non-integer keys): bucket L is the first L hex digits of the MD5 of the
 key's canonical text (canonical.py). Ranges over strings would have to agree on an order, and
 MariaDB orders and compares under the column's collation (utf8mb4_unicode_ci: 'a' = 'A', and
-trailing spaces are ignored) while Spark compares bytes; buckets by a hash of the exact bytes
-need no order at all, so they are the same set of rows on both sides by construction. The cost:
+trailing spaces are ignored), PostgreSQL under its own (de_DE.UTF-8, ICU, "C": each orders
+differently) while Spark compares bytes; buckets by a hash of the exact bytes need no order at
+all, so they are the same set of rows on both sides by construction, on every engine. The cost:
 the source cannot use an index for a bucket, so each bisection level is one full scan of the
 table (a single streaming aggregate in the snapshot transaction; a handful of levels).
 """
@@ -18,7 +19,7 @@ table (a single streaming aggregate in the snapshot transaction; a handful of le
 from __future__ import annotations
 
 from .canonical import lake_key_digest, source_key_digest
-from .source import SourceColumn, quote_ident
+from .source import SourceColumn
 
 FANOUT = 16
 SPAN_BATCH = 100  # key ranges per source query (keeps each statement and its range list small)
@@ -62,18 +63,18 @@ class IntegralKeys:
         w = self.width(level)
         return self.lo + bucket * w, self.lo + (bucket + 1) * w
 
-    # -- source (MariaDB) -------------------------------------------------------------------------
+    # -- source (the key's dialect) ---------------------------------------------------------------
     def source_bucket(self, level: int) -> str:
-        return f"((CAST({quote_ident(self.key.name)} AS DECIMAL(20,0)) - {self.lo}) DIV {self.width(level)})"
+        return self.key.dialect.canonical.integral_bucket(self.key, self.lo, self.width(level))
 
     def source_conditions(self, buckets: list[tuple[int, int | str]]) -> list[str]:
         """Conditions (each a bounded set of index ranges) that together select these buckets."""
         spans = merge_spans([self.bounds(level, int(b)) for level, b in buckets])
-        k = quote_ident(self.key.name)
+        sql = self.key.dialect.canonical
         conds = []
         for i in range(0, len(spans), SPAN_BATCH):
             part = spans[i : i + SPAN_BATCH]
-            conds.append("(" + " OR ".join(f"({k} >= {a} AND {k} < {b})" for a, b in part) + ")")
+            conds.append("(" + " OR ".join(sql.key_range(self.key, a, b) for a, b in part) + ")")
         return conds
 
     def parse(self, value: str | None) -> int | str:
@@ -109,7 +110,7 @@ class HashedKeys:
         self.top_level = level
 
     def source_bucket(self, level: int) -> str:
-        return f"LEFT({source_key_digest(self.keys)}, {level})"
+        return self.keys[0].dialect.canonical.prefix(source_key_digest(self.keys), level)
 
     def source_conditions(self, buckets: list[tuple[int, int | str]]) -> list[str]:
         """One condition (a full scan filtered by digest prefixes) for all these buckets."""
@@ -117,8 +118,9 @@ class HashedKeys:
         for level, b in buckets:
             by_level.setdefault(level, []).append(str(b))
         digest = source_key_digest(self.keys)
+        sql = self.keys[0].dialect.canonical
         parts = [
-            f"LEFT({digest}, {level}) IN ({', '.join(repr(b) for b in sorted(ids))})"
+            f"{sql.prefix(digest, level)} IN ({', '.join(repr(b) for b in sorted(ids))})"
             for level, ids in sorted(by_level.items())
         ]
         return ["(" + " OR ".join(parts) + ")"] if parts else []

@@ -1,9 +1,10 @@
 """Reconciliation: compare a full copy with its source by key ranges, and repair what differs.
 
 Compare. Each side computes, per bucket of keys (keyspace.py), COUNT(*) and the exact SUM of a
-64-bit hash of every row's canonical text (canonical.py), inside its own engine: MariaDB in one
-read-only REPEATABLE READ transaction started WITH CONSISTENT SNAPSHOT (source_snapshot.py; no
-locks, one state of the source for every aggregate), Spark over the full copy. The top level's
+64-bit hash of every row's canonical text (canonical.py), inside its own engine: the source
+(MariaDB/MySQL or PostgreSQL, through its dialect) in one read-only REPEATABLE READ transaction
+(source_snapshot.py; no locks that block writers, one state of the source for every aggregate),
+Spark over the full copy. The top level's
 buckets hold about CHUNK_ROWS rows each (for an integer key each is one bounded index range
 query); a bucket whose aggregates differ is split into its 16 children and compared again
 (bisection, as data-diff does) until it holds at most LEAF_ROWS rows on either side: a leaf,
@@ -49,7 +50,6 @@ LEAF_ROWS = 2_000  # a differing bucket this small is re-read instead of split f
 # They are re-read as they are.
 DENSE_SHARE = 0.5
 DENSE_MIN_BUCKETS = 8
-INTEGRAL = ("tinyint", "smallint", "mediumint", "int", "integer", "bigint")
 
 Bucket = tuple[int, int | str]  # (level, bucket id)
 Aggregate = tuple[int, int]  # (rows, sum of row hashes)
@@ -137,12 +137,12 @@ class Reconciler:
 
     # -- keyed tables -------------------------------------------------------------------------
     def _integral(self) -> bool:
-        return len(self.t.keys) == 1 and self.t.keys[0].data_type in INTEGRAL
+        return len(self.t.keys) == 1 and self.t.keys[0].integral
 
     def _space(self, src: ConsistentRead, lake: Any) -> IntegralKeys | HashedKeys:
         keys = self.t.keys
         if self._integral():
-            k = q(keys[0].name)
+            k = keys[0].quoted
             row = src.query(f"SELECT MIN({k}), MAX({k}) FROM {self.t.quoted_source_name}")[0]
             lake_row = lake.selectExpr("CAST(min(_k) AS STRING)", "CAST(max(_k) AS STRING)", "count(*)").collect()[0]
             ends = [int(v) for v in (*row, *lake_row[:2]) if v is not None]
@@ -222,7 +222,7 @@ class Reconciler:
     def _source_aggregate(self, src: ConsistentRead, bucket: str, where: str) -> dict[str, Aggregate]:
         rows = src.query(
             f"SELECT {bucket} AS b, COUNT(*), SUM({self.h_source}) FROM {self.t.quoted_source_name} "
-            f"WHERE {where} GROUP BY b"
+            f"WHERE {where} GROUP BY 1"
         )
         return {str(r[0] or ""): (int(str(r[1])), _sum(r[2])) for r in rows}
 

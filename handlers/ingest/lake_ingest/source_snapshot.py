@@ -1,9 +1,11 @@
 """One read-only transaction on the source that sees a single consistent snapshot.
 
-REPEATABLE READ started WITH CONSISTENT SNAPSHOT: every query of the transaction reads the same
-committed state (InnoDB MVCC), and plain SELECTs take no locks, so writers are never blocked
-(unlike CHECKSUM TABLE, which MySQL documents as taking a read lock). The session runs in UTC
-like every other source session of the job (TIMESTAMP values are rendered in UTC).
+The dialect starts it (CanonicalSql.begin_snapshot): MariaDB REPEATABLE READ started WITH
+CONSISTENT SNAPSHOT (InnoDB MVCC, plain SELECTs take no locks; unlike CHECKSUM TABLE, which MySQL
+documents as taking a read lock), PostgreSQL REPEATABLE READ READ ONLY (one snapshot from the first
+query on; only ACCESS SHARE locks, which block no writer). Every query of the transaction reads the
+same committed state. The session is set up like every other source session of the job (the
+dialect's session_init: UTC and the text formats the load read with), so values render as loaded.
 """
 
 from __future__ import annotations
@@ -22,18 +24,28 @@ class ConsistentRead:
         self._conn: Any = None
 
     def __enter__(self) -> ConsistentRead:
+        dialect = self.config.dialect
         jvm = self.spark.sparkContext._jvm
         props = jvm.java.util.Properties()
         props.setProperty("user", self.config.user)
         props.setProperty("password", self.config.password)
-        conn = jvm.org.mariadb.jdbc.Driver().connect(self.config.url, props)
+        driver: Any = jvm
+        for part in dialect.driver_class.split("."):
+            driver = getattr(driver, part)
+        conn = driver().connect(self.config.url, props)
         if conn is None:
-            raise TableError("the MariaDB driver did not accept the JDBC URL")
+            raise TableError(f"the {dialect.driver_class} driver did not accept the JDBC URL")
         self._conn = conn
         try:
-            self._execute("SET SESSION time_zone = '+00:00'")
-            self._execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            self._execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+            init = dialect.session_init()
+            if init:
+                self._execute(init)
+            for statement in dialect.canonical.begin_snapshot():
+                self._execute(statement)
+            check = dialect.canonical.session_problem()
+            problem = self.query(check)[0][0] if check else None
+            if problem:
+                raise TableError(f"cannot reconcile against this {dialect.name} source: {problem}")
         except Exception:
             self.close()
             raise

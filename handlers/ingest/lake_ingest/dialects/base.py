@@ -3,7 +3,7 @@
 The rest of the job (strategies, job, writer) asks the dialect of the run manifest's
 source.engine and never names an engine: identifier quoting, column introspection, the select
 expression that maps each column into a Spark type, the source clock and the oldest open
-transaction (the incremental high mark), the snapshot change gate, and the JDBC driver.
+transaction (the incremental high mark), the snapshot change gate, the reconciliation's SQL (canonical), and the JDBC driver.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .canonical_sql import CanonicalSql
 
 
 class MetadataQueries(Protocol):
@@ -84,6 +87,7 @@ class Dialect(ABC):
     # Seconds before the oldest open transaction's start that the high mark stays: covers the
     # whole-second precision of MariaDB's trx_started and a stamp taken just before BEGIN.
     transaction_margin_seconds: int = 1
+    canonical: CanonicalSql  # the reconciliation's source side (dialects/canonical_sql.py)
 
     @abstractmethod
     def quote(self, name: str) -> str: ...

@@ -31,6 +31,7 @@ from typing import Any
 
 from ..errors import SourceTableMissing, TableError
 from .base import ClockReading, Dialect, MetadataQueries, SourceColumn, add_url_params, parse_utc
+from .canonical_mysql import MYSQL_CANONICAL
 
 URL_PARAMS = {
     "permitMysqlScheme": "true",
@@ -46,6 +47,7 @@ TEXT_FORMAT = "%Y-%m-%d %H:%i:%s.%f"
 class MySqlDialect(Dialect):
     name = "mariadb"
     driver_class = "org.mariadb.jdbc.Driver"
+    canonical = MYSQL_CANONICAL
 
     def quote(self, name: str) -> str:
         return "`" + name.replace("`", "``") + "`"

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from ..errors import SourceTableMissing
 from .base import ClockReading, Dialect, MetadataQueries, SourceColumn, add_url_params, parse_utc
+from .canonical_postgres import POSTGRES_CANONICAL
 
 APPLICATION_NAME = "lake_ingest"
 URL_PARAMS = {"ApplicationName": APPLICATION_NAME}
@@ -74,6 +75,7 @@ TEXT_FORMAT = "YYYY-MM-DD HH24:MI:SS.US"
 class PostgresDialect(Dialect):
     name = "postgresql"
     driver_class = "org.postgresql.Driver"
+    canonical = POSTGRES_CANONICAL
 
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
