@@ -14,7 +14,6 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { LocalLakeManifestStore } from "../../../demo/manifestStore";
 import { registerFullCopies } from "../../../demo/access";
 import { createClients } from "../../../handlers/coordinator/aws/clients";
 import { loadTablesYaml } from "../../../model";
@@ -122,12 +121,8 @@ export interface LakeRunRecording {
 export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: string): Promise<LakeRunRecording> {
   const dir = mkdtempSync(path.join(tmpdir(), "iam-rec-"));
   const e = lake.coordinator.environment;
-  const map = {
-    rawBucket: e["RAW_BUCKET"] as string,
-    warehouseBucket: e["WAREHOUSE_BUCKET"] as string,
-    rawRoot: `file://${dir}/raw/`,
-    warehouseRoot: `file://${dir}/warehouse/`,
-  };
+  // Local Spark has no S3: the coordinator addresses the lake under local folders (LAKE_RAW_ROOT, LAKE_WAREHOUSE_ROOT).
+  const roots = { raw: `file://${dir}/raw/`, warehouse: `file://${dir}/warehouse/` };
   const source = scratchSource();
   const jobLog = path.join(dir, "job.log");
   let jobExitCode = -1;
@@ -142,7 +137,7 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
         "-c",
         "import sys\nfrom lake_ingest.localconf import local_spark_conf, properties_file_text\nc = local_spark_conf(sys.argv[1], sys.argv[2], sys.argv[3])\nc.pop('spark.master')\nopen(sys.argv[4], 'w').write(properties_file_text(c))",
         catalog,
-        map.warehouseRoot,
+        roots.warehouse,
         jars,
         props,
       ],
@@ -202,7 +197,7 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
         // The next run's job dies before touching anything (Glue reports FAILED): leases back, alert.
         { tier: TIER, scheduledAt: NEXT_RUN_AT, runJob: async () => ({ state: "FAILED", message: "Executor lost (recorded test)" }) },
       ],
-      (inner) => new LocalLakeManifestStore(inner, map),
+      roots,
     );
     if (!job) throw new Error("the ingest job did not run");
     return { recordings: [run.coordinator, job], jobLog, jobExitCode };
