@@ -17,10 +17,6 @@ from .errors import ManifestError, TableError
 from .uris import read_text
 
 SCHEMA_NAME = "run-manifest.schema.json"
-# append: keys re-read below the watermark (tableSpec lookbackKeys), so an id taken by a
-# transaction that committed after a higher id was loaded is still found. Re-reading is cheap
-# (an index range) and harmless: rows already in the full copy are dropped before the batch.
-DEFAULT_LOOKBACK_KEYS = 1000
 
 
 def load_schema() -> dict[str, Any]:
@@ -35,6 +31,13 @@ def load_schema() -> dict[str, Any]:
         with open(repo_copy, "rb") as handle:
             data = handle.read()
     return json.loads(data)
+
+
+# append: keys re-read below the watermark (tableSpec lookbackKeys), so an id taken by a
+# transaction that committed after a higher id was loaded is still found. Re-reading is cheap
+# (an index range) and harmless: rows already in the full copy are dropped before the batch.
+# The default is written once, in the schema (model/load.ts reads it too).
+DEFAULT_LOOKBACK_KEYS = int(load_schema()["definitions"]["tableSpec"]["properties"]["lookbackKeys"]["default"])
 
 
 @dataclass(frozen=True)
