@@ -50,7 +50,6 @@ export interface IngestTierArgs {
   readonly warehouseUri: pulumi.Input<string>;
   /** s3://bucket/prefix/ for Spark's temporary files. */
   readonly tempDirUri: pulumi.Input<string>;
-  readonly stateTableName: pulumi.Input<string>;
   /** Spark catalog name the Iceberg tables are addressed through. */
   readonly icebergCatalog: string;
   /** The coordinator Lambda the schedule invokes. */
@@ -160,9 +159,7 @@ export class IngestTier extends pulumi.ComponentResource {
           "--extra-jars": args.driverJarUri,
           "--extra-py-files": args.packageUri,
           "--TempDir": args.tempDirUri,
-          "--tier": args.tier.name,
-          "--state_table": args.stateTableName,
-          "--connection_name": args.connectionName,
+          // The run's state table, tier and source connection reach the job in its manifest only.
           ...scaleArguments(s, args.tier.syncsAllTables === true),
         },
         tags: { ...args.tags, tier: args.tier.name },

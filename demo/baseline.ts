@@ -90,7 +90,7 @@ export class BaselinePipeline implements Pipeline {
       props.push(file);
       jobs[BaselinePipeline.jobOf(tier.name)] = {
         propertiesFile: file,
-        defaultArguments: { "--tier": tier.name, "--state_table": BaselinePipeline.bookmarksOf(tier.name) },
+        defaultArguments: {},
       };
     }
     this.sparkProperties = props[0] as string;

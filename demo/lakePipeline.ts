@@ -75,8 +75,8 @@ export class LakePipeline implements Pipeline {
         `demo-ingest-${t}`,
         {
           propertiesFile: this.sparkProperties,
-          // IngestTier's default arguments.
-          defaultArguments: { "--tier": t, "--state_table": NAMES.stateTable, "--connection_name": NAMES.connection },
+          // IngestTier's default arguments that matter here: none (the manifest names the rest).
+          defaultArguments: {},
         },
       ]),
     );

@@ -197,7 +197,6 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
       driverJarUri: code.driverJarUri,
       warehouseUri: pulumi.interpolate`s3://${storage.buckets.warehouse.name}/warehouse/`,
       tempDirUri: pulumi.interpolate`s3://${storage.buckets.scripts.name}/temp/`,
-      stateTableName: coordinator.stateTable.name,
       icebergCatalog: DEFAULT_ICEBERG_CATALOG,
       coordinatorFunctionArn: coordinator.function.arn,
       scheduleGroup: { name: coordinator.scheduleGroup.name, arn: coordinator.scheduleGroup.arn },

@@ -76,7 +76,7 @@ def test_invalid_manifest_is_reported_and_exits_2(lake: Lake, tmp_path: object, 
     path = os.path.join(str(tmp_path), "bad.json")
     with open(path, "w", encoding="utf-8") as handle:
         json.dump({"version": 1, "runId": "r-bad", "tables": []}, handle)
-    assert main(["ingest_job.py", "--run_id", "r-bad", "--manifest_uri", path, "--tier", "daily"]) == 2
+    assert main(["ingest_job.py", "--run_id", "r-bad", "--manifest_uri", path]) == 2
     with open(path + ".result.json", encoding="utf-8") as handle:
         result = json.load(handle)
     assert result["status"] == "FAILED" and result["tables"] == [] and "required property" in result["error"]
