@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { stateKeys, TABLE_ITEM_ATTRIBUTES } from "../../handlers/contracts/stateTable";
 import { DynamoLeaseStore } from "../../handlers/coordinator/aws/leaseStore";
@@ -126,5 +127,19 @@ describe("state-table contract across TypeScript and Python (moto)", function ()
     assert.deepEqual(state?.watermark, { kind: "timestamp", value: "2024-05-07T06:00:00.000001Z" });
     // A release by the coordinator after the job let go is refused (not held), never an error.
     assert.deepEqual(await store.release(["orders"], "run-b"), { released: [], notHeld: ["orders"] });
+  });
+});
+
+describe("STATE.md's attribute table agrees with state-table.json", () => {
+  it("names every tableItem attribute with its type, and no other", () => {
+    const text = readFileSync(path.join(REPO, "handlers/contracts/STATE.md"), "utf8");
+    const section = text.slice(text.indexOf("## `table#"), text.indexOf("The operations on a table's item"));
+    const documented: Record<string, string> = {};
+    for (const row of section.matchAll(/^\| ((?:`\w+`(?:, )?)+) \| (\w+) \|/gm)) {
+      for (const name of (row[1] ?? "").matchAll(/`(\w+)`/g)) documented[name[1] as string] = row[2] as string;
+    }
+    // The reset's two attributes are described in the operations' prose instead.
+    const inTable = Object.fromEntries(Object.entries(TABLE_ITEM_ATTRIBUTES).filter(([name]) => !name.startsWith("lastReset")));
+    assert.deepEqual(documented, inTable);
   });
 });
