@@ -22,7 +22,7 @@ import { CallCounter, createClients } from "../handlers/coordinator/aws/clients"
 import type { WriteMode } from "../handlers/coordinator/aws/conditionalWrites";
 import { createCoordinator } from "../handlers/coordinator/coordinator";
 import { dueTables } from "../handlers/coordinator/core/due";
-import { buildManifest } from "../handlers/coordinator/core/manifest";
+import { buildManifest, defaultLakeRoots } from "../handlers/coordinator/core/manifest";
 import { manifestProblems } from "../handlers/coordinator/core/manifestSchema";
 import { memoryLog } from "../handlers/coordinator/log";
 
@@ -124,8 +124,7 @@ function planningOnly(tablesFile: string): number {
   const manifest = buildManifest(
     {
       source: { engine: "mariadb", database: "erp", schema: undefined, connectionName: "c" },
-      rawBucket: "r",
-      warehouseBucket: "w",
+      lakeRoots: defaultLakeRoots("r", "w"),
       stateTable: "s",
       databasePrefix: "bench",
       icebergCatalog: "glue_catalog",

@@ -6,9 +6,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { isValidTimeZone } from "../model";
+import { isValidTimeZone, type SourceEngine } from "../model";
+import { renderCoordinatorEnv } from "../handlers/contracts/coordinatorEnv";
 import { policyDocument, serviceTrustPolicy, type LakeTags } from "./common";
-import { METRIC_NAMESPACE as COORDINATOR_METRIC_NAMESPACE } from "../handlers/coordinator/core/metrics";
+import { METRIC_NAMESPACE as COORDINATOR_METRIC_NAMESPACE, metricDimensions, type MetricScope } from "../handlers/coordinator/core/metrics";
 import { bundleHandler } from "./lambdaBundle";
 import { COORDINATOR_DEFAULTS } from "./defaults";
 import type { LakeStorageRef } from "./references";
@@ -34,9 +35,26 @@ export interface CoordinatorArgs {
   readonly tierJobs: Readonly<Record<string, string>>;
   /** Domain -> physical raw-zone crawler name. */
   readonly crawlers: Readonly<Record<string, string>>;
-  /** Environment the handler reads (see handlers/coordinator/config.ts), beyond what this component knows. */
-  readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
-  /** Prefix of the lake's catalog databases: catalog reads stop at `<prefix>_*`. */
+  /** The source the run manifests name (SOURCE_ENGINE, SOURCE_DATABASE, SOURCE_SCHEMA, SOURCE_CONNECTION). */
+  readonly source: {
+    readonly engine: SourceEngine;
+    readonly database: string;
+    /**
+     * Schema the source tables live in.
+     * @default the engine's default schema (the database for MariaDB/MySQL, `public` for PostgreSQL)
+     */
+    readonly schema?: string;
+    /** The Glue connection the tier jobs read the source through. */
+    readonly connectionName: pulumi.Input<string>;
+  };
+  /** IANA zone of the tier schedules and business days (BUSINESS_TIME_ZONE). */
+  readonly businessTimeZone: string;
+  /**
+   * Spark catalog name of the full copies in the run manifests (ICEBERG_CATALOG).
+   * @default "glue_catalog" ({@link DEFAULT_ICEBERG_CATALOG}, the handler's default)
+   */
+  readonly icebergCatalog?: string;
+  /** Prefix of the lake's catalog databases: catalog reads stop at them. */
   readonly databasePrefix: string;
   /** Seconds a lease lasts; must be longer than longestJobTimeoutMinutes. */
   readonly leaseSeconds: number;
@@ -86,11 +104,15 @@ export class Coordinator extends pulumi.ComponentResource {
   /** The lake's EventBridge Scheduler group: tier schedules live in it, their roles trust only it. */
   readonly scheduleGroup: aws.scheduler.ScheduleGroup;
   readonly bundleBytes: number;
+  /** LAKE_NAME and ENVIRONMENT of the function: the Lake and Environment dimensions of its metrics. */
+  readonly metricScope: MetricScope;
 
   constructor(name: string, args: CoordinatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lake:runtime:Coordinator", name, {}, opts);
     const parent = { parent: this };
     const { storage, accountId, region } = args;
+    // The function's LAKE_NAME is the component's name; its metrics and the alarms below share it.
+    this.metricScope = { lakeName: name, environment: args.environmentName };
     if (!isValidTimeZone(args.sourceTimeZone)) {
       throw new Error(`Coordinator ${name}: sourceTimeZone "${args.sourceTimeZone}" is not an IANA Area/Location time zone or "UTC"`);
     }
@@ -276,19 +298,28 @@ export class Coordinator extends pulumi.ComponentResource {
         kmsKeyArn: storage.keyArn,
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         environment: {
-          variables: {
-            ...args.environment,
-            STATE_TABLE: this.stateTable.name,
-            MANIFEST_BUCKET: storage.buckets.scripts.name,
-            RAW_BUCKET: storage.buckets.raw.name,
-            WAREHOUSE_BUCKET: storage.buckets.warehouse.name,
-            TIER_JOBS: JSON.stringify(args.tierJobs),
-            CRAWLERS: JSON.stringify(args.crawlers),
-            ALERT_TOPIC_ARN: this.alertTopic.arn,
-            LEASE_SECONDS: String(args.leaseSeconds),
-            SOURCE_TIME_ZONE: args.sourceTimeZone,
-            TABLES_FILE: "tables.yaml",
-          },
+          variables: renderCoordinatorEnv<pulumi.Input<string>>({
+            lakeName: this.metricScope.lakeName,
+            environment: this.metricScope.environment,
+            stateTable: this.stateTable.name,
+            manifestBucket: storage.buckets.scripts.name,
+            rawBucket: storage.buckets.raw.name,
+            warehouseBucket: storage.buckets.warehouse.name,
+            databasePrefix: args.databasePrefix,
+            tierJobs: args.tierJobs,
+            crawlers: args.crawlers,
+            alertTopicArn: this.alertTopic.arn,
+            sourceEngine: args.source.engine,
+            sourceDatabase: args.source.database,
+            ...(args.source.schema !== undefined ? { sourceSchema: args.source.schema } : {}),
+            sourceConnection: args.source.connectionName,
+            sourceTimeZone: args.sourceTimeZone,
+            leaseSeconds: args.leaseSeconds,
+            businessTimeZone: args.businessTimeZone,
+            tablesFile: "tables.yaml",
+            ...(args.icebergCatalog !== undefined ? { icebergCatalog: args.icebergCatalog } : {}),
+            piiTagKey: args.piiTagKey,
+          }),
         },
         tags: args.tags,
       },
@@ -442,14 +473,12 @@ export class Coordinator extends pulumi.ComponentResource {
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
     });
-    // The coordinator's embedded metrics (handlers/coordinator/core/metrics.ts) carry Lake, Environment, Tier.
-    const metricDimensions = (tier: string): Record<string, string> => ({ Lake: name, Environment: args.environmentName, Tier: tier });
     for (const tier of Object.keys(args.tierJobs)) {
       alarm(`${tier.replace(/_/g, "-")}-tables-failed-alarm`, {
         alarmDescription: `Tables of tier ${tier} failed to load (the alert e-mail says which and why)`,
         namespace: COORDINATOR_METRIC_NAMESPACE,
         metricName: "TablesFailed",
-        dimensions: metricDimensions(tier),
+        dimensions: { ...metricDimensions(this.metricScope, { Tier: tier }) },
         statistic: "Sum",
         period: 900,
         evaluationPeriods: 1,
@@ -462,7 +491,7 @@ export class Coordinator extends pulumi.ComponentResource {
       alarmDescription: `No table loaded by tier ${args.catchAllTier} for a day: schedules, coordinator or jobs are stuck`,
       namespace: COORDINATOR_METRIC_NAMESPACE,
       metricName: "TablesLoaded",
-      dimensions: metricDimensions(args.catchAllTier),
+      dimensions: { ...metricDimensions(this.metricScope, { Tier: args.catchAllTier }) },
       statistic: "Sum",
       period: 86400,
       evaluationPeriods: 1,

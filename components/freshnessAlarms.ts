@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { firesEveryDay, weekdaysFired, type TierSpec } from "../model";
-import { METRIC_NAMESPACE } from "../handlers/coordinator/core/metrics";
+import { METRIC_NAMESPACE, metricDimensions } from "../handlers/coordinator/core/metrics";
 import type { LakeTags } from "./common";
 
 export interface FreshnessAlarmsArgs {
@@ -105,7 +105,7 @@ export class FreshnessAlarms extends pulumi.ComponentResource {
         metric: {
           namespace: METRIC_NAMESPACE,
           metricName: "OldestLoadAgeSeconds",
-          dimensions: { Lake: args.lakeName, Environment: args.environmentName, Tier: tier.name },
+          dimensions: { ...metricDimensions({ lakeName: args.lakeName, environment: args.environmentName }, { Tier: tier.name }) },
           stat,
           period: watch.periodSeconds,
         },

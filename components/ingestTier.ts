@@ -88,8 +88,6 @@ export interface IngestTierArgs {
   readonly warehouseUri: pulumi.Input<string>;
   /** s3://bucket/prefix/ for Spark's temporary files. */
   readonly tempDirUri: pulumi.Input<string>;
-  /** Name of the state table the job commits watermarks to (Coordinator.stateTable, or an existing one). */
-  readonly stateTableName: pulumi.Input<string>;
   /**
    * Spark catalog name the Iceberg tables are addressed through (the coordinator must use the same).
    * @default "glue_catalog" ({@link DEFAULT_ICEBERG_CATALOG})
@@ -207,9 +205,7 @@ export class IngestTier extends pulumi.ComponentResource {
           "--extra-jars": args.driverJarUri,
           "--extra-py-files": args.packageUri,
           "--TempDir": args.tempDirUri,
-          "--tier": args.tier.name,
-          "--state_table": args.stateTableName,
-          "--connection_name": args.connectionName,
+          // The run's state table, tier and source connection reach the job in its manifest only.
           ...scaleArguments(s, args.tier.syncsAllTables === true),
         },
         tags: { ...args.tags, tier: args.tier.name },

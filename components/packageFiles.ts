@@ -28,9 +28,10 @@ export const COORDINATOR_HANDLER_ENTRY = packageFile("handlers/coordinator/index
 export const INGEST_JOB_FILES = {
   script: packageFile("handlers/ingest/ingest_job.py"),
   packageDir: packageFile("handlers/ingest/lake_ingest"),
-  packageExtras: { "lake_ingest/run-manifest.schema.json": packageFile("handlers/contracts/run-manifest.schema.json") } as Readonly<
-    Record<string, string>
-  >,
+  // The contracts the job reads, inside its package (handlers/ingest/build_zip.py builds the same zip).
+  packageExtras: Object.fromEntries(
+    ["run-manifest.schema.json", "state-table.json"].map((name) => [`lake_ingest/${name}`, packageFile(`handlers/contracts/${name}`)]),
+  ) as Readonly<Record<string, string>>,
 } as const;
 
 /** The job's Iceberg catalog settings, shared with lake_ingest/localconf.py. */

@@ -19,20 +19,18 @@ import { GlueCrawlers } from "../handlers/coordinator/aws/crawlers";
 import { S3ManifestStore } from "../handlers/coordinator/aws/manifestStore";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { CreateCrawlerCommand } from "@aws-sdk/client-glue";
-import { buildManifest, type RunManifest } from "../handlers/coordinator/core/manifest";
+import { buildManifest, rawTableUri, type RunManifest } from "../handlers/coordinator/core/manifest";
 import { manifestProblems } from "../handlers/coordinator/core/manifestSchema";
 import { formatRunId } from "../handlers/coordinator/core/runId";
 import type { LakeModel, TableSpec } from "../model";
 import { completeCrawl, createStateTable, type DemoClients } from "./aws";
 import { LocalJobRunner, type LocalJob } from "./launcher";
-import { localizeManifest } from "./manifestStore";
 import type { Pipeline, RunHandle, RunReport, TableLine, VerifyTarget } from "./pipeline";
 import { fileUri, type DemoSettings } from "./settings";
 import type { SourceDb } from "./source/engine";
 import { writeSparkProperties } from "./spark";
 
 const RAW_BUCKET = "demo-baseline-raw";
-const WAREHOUSE_BUCKET = "demo-baseline-warehouse";
 const MANIFEST_BUCKET = "demo-baseline-manifests";
 const CATALOG = "lake";
 const UNLISTED_DOMAIN = "unlisted";
@@ -92,7 +90,7 @@ export class BaselinePipeline implements Pipeline {
       props.push(file);
       jobs[BaselinePipeline.jobOf(tier.name)] = {
         propertiesFile: file,
-        defaultArguments: { "--tier": tier.name, "--state_table": BaselinePipeline.bookmarksOf(tier.name) },
+        defaultArguments: {},
       };
     }
     this.sparkProperties = props[0] as string;
@@ -196,16 +194,17 @@ export class BaselinePipeline implements Pipeline {
     const built = buildManifest(
       {
         source: { engine: this.settings.engine, database: this.settings.database, schema: undefined },
-        rawBucket: RAW_BUCKET,
-        warehouseBucket: WAREHOUSE_BUCKET,
+        // Local Spark has no S3: the lake in local folders.
+        lakeRoots: { raw: fileUri(this.rawDir), warehouse: fileUri(path.join(this.settings.work, "baseline", `scratch-${tier}`)) },
         stateTable: BaselinePipeline.bookmarksOf(tier),
         databasePrefix: `baseline_${tier}`,
         icebergCatalog: CATALOG,
       },
       { runId, tier, createdAt: now, leaseExpiresAt: nowSeconds + 7200, tables: selected, watermarks: lease.leased, reload: false },
     );
-    const crawlTargets = built.tables.map((t) => t.rawPath);
-    const blueprint: RunManifest = {
+    // The crawler reads the raw zone as S3 paths of the raw bucket.
+    const crawlTargets = selected.map((t) => rawTableUri(RAW_BUCKET, t));
+    const manifest: RunManifest = {
       ...built,
       tables: built.tables.map((t) => ({
         ...t,
@@ -214,12 +213,6 @@ export class BaselinePipeline implements Pipeline {
         ...(t.strategy === "snapshot" ? { watermark: null } : {}),
       })),
     };
-    const manifest = localizeManifest(blueprint, {
-      rawBucket: RAW_BUCKET,
-      warehouseBucket: WAREHOUSE_BUCKET,
-      rawRoot: fileUri(this.rawDir),
-      warehouseRoot: fileUri(path.join(this.settings.work, "baseline", `scratch-${tier}`)),
-    });
     const problems = manifestProblems(manifest);
     if (problems.length > 0) throw new Error(`baseline manifest invalid: ${problems.join("; ")}`);
     const uri = await this.manifests.put(`manifests/${tier}/${runId}.json`, JSON.stringify(manifest, null, 1));

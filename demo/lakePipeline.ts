@@ -1,12 +1,12 @@
 /**
  * The governed lake, run by the real coordinator (createCoordinator, the module the Lambda runs)
- * with the AWS adapters against moto, except two ports: the JobRunner (the local launcher) and
- * the ManifestStore (a shim that localizes the lake roots, see manifestStore.ts). The SNS alerter
- * is wrapped to keep what it published (it still publishes to moto).
+ * with the AWS adapters against moto, except the JobRunner (the local launcher). The coordinator's
+ * LAKE_RAW_ROOT / LAKE_WAREHOUSE_ROOT put the lake in local folders (local Spark has no S3); the
+ * manifests themselves are in moto's S3. The SNS alerter is wrapped to keep what it published
+ * (it still publishes to moto).
  */
 import { appendFileSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
-import { S3ManifestStore } from "../handlers/coordinator/aws/manifestStore";
 import { SnsAlerter } from "../handlers/coordinator/aws/alerter";
 import { createCoordinator, type Coordinator } from "../handlers/coordinator/coordinator";
 import type { CrawlerEventReport } from "../handlers/coordinator/flows/crawlerEvent";
@@ -19,7 +19,6 @@ import { DemoAccessAudit, type AccessPoint } from "./access";
 import { completeCrawl, createLakeResources, type DemoClients } from "./aws";
 import { glueCrawlerStateChange, glueJobStateChange, manualEvent, scheduleEvent } from "./events";
 import { LocalJobRunner, type JobRunEnd } from "./launcher";
-import { LocalLakeManifestStore } from "./manifestStore";
 import type { CrawlDecision, Pipeline, RunHandle, RunReport, TableLine, VerifyTarget } from "./pipeline";
 import { fileUri, REPO, type DemoSettings } from "./settings";
 import { writeSparkProperties } from "./spark";
@@ -46,7 +45,6 @@ export class LakePipeline implements Pipeline {
   readonly sparkProperties: string;
   private coordinator!: Coordinator;
   private readonly runner: LocalJobRunner;
-  private readonly manifests: LocalLakeManifestStore;
   private readonly alerts: string[] = [];
   private readonly alerter: Alerter;
   private readonly env: Record<string, string>;
@@ -77,18 +75,12 @@ export class LakePipeline implements Pipeline {
         `demo-ingest-${t}`,
         {
           propertiesFile: this.sparkProperties,
-          // IngestTier's default arguments.
-          defaultArguments: { "--tier": t, "--state_table": NAMES.stateTable, "--connection_name": NAMES.connection },
+          // IngestTier's default arguments that matter here: none (the manifest names the rest).
+          defaultArguments: {},
         },
       ]),
     );
     this.runner = new LocalJobRunner(settings, localJobs, path.join(settings.work, "logs", "lake"), progress);
-    this.manifests = new LocalLakeManifestStore(new S3ManifestStore(aws.clients.s3, NAMES.manifestBucket), {
-      rawBucket: NAMES.rawBucket,
-      warehouseBucket: NAMES.warehouseBucket,
-      rawRoot: fileUri(this.lakeDir),
-      warehouseRoot: fileUri(path.join(this.lakeDir, "warehouse")),
-    });
     const sns = new SnsAlerter(aws.clients.sns, topicArn);
     this.alerter = {
       publish: async (subject, message) => {
@@ -118,6 +110,9 @@ export class LakePipeline implements Pipeline {
       TABLES_FILE: tablesFile,
       ICEBERG_CATALOG: NAMES.catalog,
       AWS_ENDPOINT_URL: settings.motoUrl,
+      // Local Spark has no S3: run manifests address the lake in local folders.
+      LAKE_RAW_ROOT: fileUri(this.lakeDir),
+      LAKE_WAREHOUSE_ROOT: fileUri(path.join(this.lakeDir, "warehouse")),
     };
   }
 
@@ -167,7 +162,7 @@ export class LakePipeline implements Pipeline {
       bundleDir: REPO,
       clients: this.aws.clients,
       log: jsonLog({ lake: NAMES.lake, environment: "local" }, sink, sink),
-      overrides: { jobs: this.runner, manifests: this.manifests, alerter: this.alerter },
+      overrides: { jobs: this.runner, alerter: this.alerter },
     });
   }
 

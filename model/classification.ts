@@ -4,6 +4,7 @@
  * cleared for PII only when it is explicitly tagged pii=false: a column tables.yaml lists in
  * `nonPii`, or one the lake itself adds (lineage, raw partitions). Everything else fails closed.
  */
+import { lakeColumnName } from "./naming";
 import type { TableSpec } from "./types";
 
 /** Columns the ingest job adds (lineage on every row, the raw zone's partition folders): never personal. */
@@ -15,14 +16,14 @@ export type ColumnClass = "pii" | "nonPii";
 export function columnClasses(table: Pick<TableSpec, "pii" | "nonPii">): Map<string, ColumnClass> {
   const classes = new Map<string, ColumnClass>();
   for (const column of LAKE_COLUMNS) classes.set(column, "nonPii");
-  for (const column of table.nonPii) classes.set(column.toLowerCase(), "nonPii");
+  for (const column of table.nonPii) classes.set(lakeColumnName(column), "nonPii");
   // pii last: the model rejects a column in both lists, and if one slipped through it stays hidden.
-  for (const column of table.pii) classes.set(column.toLowerCase(), "pii");
+  for (const column of table.pii) classes.set(lakeColumnName(column), "pii");
   return classes;
 }
 
 /** The pii tag value a column must carry itself: "false" reveals, "true" hides, undefined inherits (hidden). */
 export function desiredColumnTag(classes: ReadonlyMap<string, ColumnClass>, column: string): "true" | "false" | undefined {
-  const cls = classes.get(column.toLowerCase());
+  const cls = classes.get(lakeColumnName(column));
   return cls === undefined ? undefined : cls === "pii" ? "true" : "false";
 }

@@ -1,5 +1,6 @@
 /** The one loader of tables.yaml: parse with positions, check structure and meaning, build the model. */
 import { readFileSync } from "node:fs";
+import manifestSchema from "../handlers/contracts/run-manifest.schema.json";
 import { parseCron } from "./cron";
 import { RECONCILE_DEFAULTS, type ReconcileSchedule } from "./reconcile";
 import type { ModelIssue } from "./errors";
@@ -18,8 +19,8 @@ export interface CheckResult {
 }
 
 const DEFAULT_LOOKBACK_MINUTES = 10;
-/** Append keys re-read below the watermark: ids taken by transactions that commit out of order. */
-export const DEFAULT_LOOKBACK_KEYS = 1000;
+/** Append keys re-read below the watermark: ids taken by transactions that commit out of order (the run manifest schema's default). */
+export const DEFAULT_LOOKBACK_KEYS: number = manifestSchema.definitions.tableSpec.properties.lookbackKeys.default;
 const DEFAULT_OWNER = "unassigned";
 
 function pinIssue(source: YamlSource, file: string, root: unknown, raw: RawIssue): ModelIssue {

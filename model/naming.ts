@@ -8,6 +8,14 @@ export function catalogDatabaseName(prefix: string, domain: string, zone: "full"
   return zone === "raw" ? `${prefix}_${domain}_raw` : `${prefix}_${domain}`;
 }
 
+/**
+ * A source column's name in the lake (catalog, Iceberg, LF tags): lower case, as Glue and the
+ * ingest job (SourceColumn.lake_name) store it.
+ */
+export function lakeColumnName(sourceColumn: string): string {
+  return sourceColumn.toLowerCase();
+}
+
 /** Raw-zone prefix of a domain (the location registered with Lake Formation). */
 export function rawDomainPrefix(domain: string): string {
   return `raw/${domain}/`;
@@ -28,10 +36,5 @@ export function manifestKey(tier: string, runId: string): string {
   return `manifests/${tier}/${runId}.json`;
 }
 
-/** State-table partition keys. */
-export const stateKeys = {
-  table: (name: string): string => `table#${name}`,
-  run: (runId: string): string => `run#${runId}`,
-  schedule: (tier: string, scheduledAt: string): string => `schedule#${tier}#${scheduledAt}`,
-  crawlerPending: "crawler#pending",
-} as const;
+/** State-table partition keys: owned by handlers/contracts/state-table.json. */
+export { stateKeys } from "../handlers/contracts/stateTable";

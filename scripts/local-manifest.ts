@@ -3,8 +3,8 @@
  * local runner (handlers/ingest/local_harness.py, scripts/run-ingest-local.sh): tables.yaml is
  * read by the model's loader (the only parser of tables.yaml), tables are picked by the
  * coordinator's dueTables and the manifest is built by its buildManifest, then validated
- * against the shared contract. Only the lake roots differ: the coordinator addresses
- * s3://RAW_BUCKET/ and s3://WAREHOUSE_BUCKET/warehouse/, this prints them under --lake-uri.
+ * against the shared contract. The lake roots are the builder's input, as LAKE_RAW_ROOT /
+ * LAKE_WAREHOUSE_ROOT are for a local coordinator: --lake-uri and its warehouse/ folder.
  *
  *   npx ts-node --transpile-only scripts/local-manifest.ts --tier daily [--tables a,b]
  *     --lake-uri file:///abs/lake/ [--run-id ID] [--state-table lake-state] [--source-db erp]
@@ -23,10 +23,6 @@ import { dueTables } from "../handlers/coordinator/core/due";
 import { buildManifest, type RunManifest } from "../handlers/coordinator/core/manifest";
 import { manifestProblems } from "../handlers/coordinator/core/manifestSchema";
 import { parseCommandArgs, stringOption, UsageError, type OptionSpec } from "../cli/args";
-import { localizeManifest } from "../demo/manifestStore";
-
-const RAW_BUCKET = "local-raw";
-const WAREHOUSE_BUCKET = "local-warehouse";
 
 interface Options {
   readonly tier: string;
@@ -111,8 +107,7 @@ export function localManifest(options: Options): RunManifest {
         schema: options.sourceSchema,
         timeZone: options.sourceTimeZone,
       },
-      rawBucket: RAW_BUCKET,
-      warehouseBucket: WAREHOUSE_BUCKET,
+      lakeRoots: { raw: options.lakeUri, warehouse: `${options.lakeUri}warehouse/` },
       stateTable: options.stateTable,
       databasePrefix: options.databasePrefix,
       icebergCatalog: options.catalog,
@@ -127,16 +122,9 @@ export function localManifest(options: Options): RunManifest {
       reload: false,
     },
   );
-  // The coordinator's s3:// roots moved under the local lake URI (the only difference).
-  const local = localizeManifest(manifest, {
-    rawBucket: RAW_BUCKET,
-    warehouseBucket: WAREHOUSE_BUCKET,
-    rawRoot: options.lakeUri,
-    warehouseRoot: `${options.lakeUri}warehouse/`,
-  });
-  const problems = manifestProblems(local);
+  const problems = manifestProblems(manifest);
   if (problems.length > 0) throw new Error(`manifest does not match the contract: ${problems.join("; ")}`);
-  return local;
+  return manifest;
 }
 
 function main(): number {

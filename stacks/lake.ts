@@ -102,18 +102,14 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
     sourceTimeZone: config.source.timeZone,
     accountId,
     region,
-    environment: {
-      LAKE_NAME: id,
-      ENVIRONMENT: config.environment,
-      DATABASE_PREFIX: databasePrefix,
-      SOURCE_ENGINE: config.source.engine,
-      SOURCE_DATABASE: config.source.database,
-      SOURCE_SCHEMA: defaultSchema(config.source),
-      SOURCE_CONNECTION: connectionName,
-      BUSINESS_TIME_ZONE: config.businessTimeZone,
-      ICEBERG_CATALOG: DEFAULT_ICEBERG_CATALOG,
-      PII_TAG_KEY: governanceTags.piiKey,
+    source: {
+      engine: config.source.engine,
+      database: config.source.database,
+      schema: defaultSchema(config.source),
+      connectionName,
     },
+    businessTimeZone: config.businessTimeZone,
+    icebergCatalog: DEFAULT_ICEBERG_CATALOG,
   });
 
   const roles = new ServiceRoles(`${id}-service`, {
@@ -202,7 +198,6 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
       driverJarUri: code.driverJarUri,
       warehouseUri: pulumi.interpolate`s3://${storage.buckets.warehouse.name}/warehouse/`,
       tempDirUri: pulumi.interpolate`s3://${storage.buckets.scripts.name}/temp/`,
-      stateTableName: coordinator.stateTable.name,
       icebergCatalog: DEFAULT_ICEBERG_CATALOG,
       coordinatorFunctionArn: coordinator.function.arn,
       scheduleGroup: { name: coordinator.scheduleGroup.name, arn: coordinator.scheduleGroup.arn },
@@ -259,15 +254,15 @@ export function createLake(model: LakeModel, config: LakeStackConfig, root: stri
   const timeZones = Object.fromEntries(model.tiers.map((t) => [t.name, tierTimeZone(t, config.businessTimeZone)]));
   const freshness = new FreshnessAlarms(`${id}-freshness`, {
     tags,
-    lakeName: id,
-    environmentName: config.environment,
+    lakeName: coordinator.metricScope.lakeName,
+    environmentName: coordinator.metricScope.environment,
     tiers: model.tiers,
     timeZones,
     alarmTopicArn: coordinator.alertTopic.arn,
   });
   new LakeDashboard(`${id}-ops`, {
-    lakeName: id,
-    environmentName: config.environment,
+    lakeName: coordinator.metricScope.lakeName,
+    environmentName: coordinator.metricScope.environment,
     tiers: model.tiers.map((t) => t.name),
     region,
     coordinatorFunctionName: coordinator.function.name,

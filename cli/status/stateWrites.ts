@@ -3,6 +3,7 @@
  * removed so its next load reads the source from scratch, only while no live run holds the table.
  */
 import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { stateUpdate } from "../../handlers/contracts/stateTable";
 import { tableKey } from "../../handlers/coordinator/aws/tableItems";
 import { N, S, str, type Item } from "../../handlers/coordinator/aws/values";
 
@@ -20,8 +21,7 @@ export async function resetWatermark(
       new UpdateItemCommand({
         TableName: stateTable,
         Key: tableKey(table),
-        UpdateExpression: "SET lastResetAt = :at, lastResetBy = :req REMOVE watermark, watermarkKind",
-        ConditionExpression: "attribute_not_exists(leaseRunId) OR leaseExpiresAt < :now",
+        ...stateUpdate("reset"),
         ExpressionAttributeValues: { ":at": S(now.toISOString()), ":req": S(requestId), ":now": N(Math.floor(now.getTime() / 1000)) },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       }),

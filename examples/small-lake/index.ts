@@ -25,7 +25,6 @@ const rolePrincipals = config.requireObject<Record<string, string>>("rolePrincip
 /** The existing coordinator this lake's jobs report to. */
 const coordinator = config.requireObject<{
   functionArn: string;
-  stateTableName: string;
   stateTableArn: string;
   scheduleGroupName: string;
   scheduleGroupArn: string;
@@ -111,7 +110,6 @@ for (const tier of model.tiers) {
     driverJarUri: code.driverJarUri,
     warehouseUri: pulumi.interpolate`s3://${storage.buckets.warehouse.name}/warehouse/`,
     tempDirUri: pulumi.interpolate`s3://${storage.buckets.scripts.name}/temp/`,
-    stateTableName: coordinator.stateTableName,
     coordinatorFunctionArn: coordinator.functionArn,
     scheduleGroup: { name: coordinator.scheduleGroupName, arn: coordinator.scheduleGroupArn },
     deadLetterQueueArn: coordinator.deadLetterQueueArn,

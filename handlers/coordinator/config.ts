@@ -3,7 +3,15 @@
  * and validated once. A bad value fails the invocation with one message naming every problem.
  */
 import * as path from "node:path";
+import { defaultLakeRoots, type LakeRoots } from "./core/manifest";
 import { isSourceEngine, isValidTimeZone, LAKE_IDENTIFIER, type SourceEngine } from "../../model";
+import {
+  COORDINATOR_ENV as V,
+  COORDINATOR_ENV_DEFAULTS,
+  COORDINATOR_ENV_VARS,
+  REQUIRED_COORDINATOR_ENV,
+  type CoordinatorEnvVar,
+} from "../contracts/coordinatorEnv";
 
 export interface CoordinatorConfig {
   readonly lakeName: string;
@@ -34,44 +42,21 @@ export interface CoordinatorConfig {
   readonly awsEndpointUrl: string | undefined;
   /** The LF-tag key of PII classification, with the stack's tagKeyPrefix (PII_TAG_KEY, default "pii"). */
   readonly piiTagKey: string;
+  /** The lake roots run manifests address: s3:// of the buckets, or LAKE_RAW_ROOT / LAKE_WAREHOUSE_ROOT (local runs). */
+  readonly lakeRoots: LakeRoots;
 }
 
-/** Every variable name of the contract, for the component and for tests. */
-export const ENV_VARS = [
-  "LAKE_NAME",
-  "ENVIRONMENT",
-  "STATE_TABLE",
-  "MANIFEST_BUCKET",
-  "RAW_BUCKET",
-  "WAREHOUSE_BUCKET",
-  "DATABASE_PREFIX",
-  "TIER_JOBS",
-  "CRAWLERS",
-  "ALERT_TOPIC_ARN",
-  "SOURCE_ENGINE",
-  "SOURCE_DATABASE",
-  "SOURCE_SCHEMA",
-  "SOURCE_CONNECTION",
-  "LEASE_SECONDS",
-  "BUSINESS_TIME_ZONE",
-  "TABLES_FILE",
-  "ICEBERG_CATALOG",
-  "AWS_ENDPOINT_URL",
-] as const;
-/**
- * Optional variables added to the contract later (each has a default). Kept out of ENV_VARS so
- * that list's test (every required variable is named when unset) still holds.
- * SOURCE_TIME_ZONE: IANA zone the source application writes DATETIME values in (default UTC).
- * PII_TAG_KEY: the LF-tag key PII is classified by, including the stack's tagKeyPrefix (default pii).
- */
-export const OPTIONAL_ENV_VARS = ["SOURCE_TIME_ZONE", "PII_TAG_KEY"] as const;
-export type EnvVar = (typeof ENV_VARS)[number] | (typeof OPTIONAL_ENV_VARS)[number];
+/** Required variables (named in the error when unset), for tests. */
+export const ENV_VARS = REQUIRED_COORDINATOR_ENV;
+/** Variables with a default or used only in local runs. */
+export const OPTIONAL_ENV_VARS: readonly CoordinatorEnvVar[] = COORDINATOR_ENV_VARS.filter((n) => !REQUIRED_COORDINATOR_ENV.includes(n));
+export type EnvVar = CoordinatorEnvVar;
 
 /** The PII tag key when PII_TAG_KEY is not set (a stack without tagKeyPrefix). */
-export const DEFAULT_PII_TAG_KEY = "pii";
+export const DEFAULT_PII_TAG_KEY = COORDINATOR_ENV_DEFAULTS.piiTagKey;
 
 /** The source time zone when SOURCE_TIME_ZONE is not set. */
-export const DEFAULT_SOURCE_TIME_ZONE = "UTC";
+export const DEFAULT_SOURCE_TIME_ZONE = COORDINATOR_ENV_DEFAULTS.sourceTimeZone;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -130,55 +115,78 @@ class Reader {
   }
 }
 
+const ROOT = /^(s3|file):\/\/[^\s]+\/$/;
+
+/** Both roots from the buckets, or both overridden (a local run): never one of each. */
+function lakeRoots(r: Reader): LakeRoots {
+  const raw = r.optional(V.lakeRawRoot);
+  const warehouse = r.optional(V.lakeWarehouseRoot);
+  if (raw === undefined && warehouse === undefined) {
+    return defaultLakeRoots(r.optional(V.rawBucket) ?? "", r.optional(V.warehouseBucket) ?? "");
+  }
+  if (raw === undefined || warehouse === undefined) {
+    r.problems.push(`${V.lakeRawRoot} and ${V.lakeWarehouseRoot} are set together or not at all`);
+    return { raw: raw ?? "", warehouse: warehouse ?? "" };
+  }
+  for (const [name, value] of [
+    [V.lakeRawRoot, raw],
+    [V.lakeWarehouseRoot, warehouse],
+  ] as const) {
+    if (!ROOT.test(value)) r.problems.push(`${name}="${value}" is not an s3:// or file:// URI ending with /`);
+  }
+  return { raw, warehouse };
+}
+
 /**
  * Parses the environment. `bundleDir` is where a relative TABLES_FILE is resolved (and where
  * the default tables.yaml lives): the directory of the bundled handler.
  */
 export function loadConfig(env: Env, bundleDir: string): CoordinatorConfig {
   const r = new Reader(env);
-  const engine = r.required("SOURCE_ENGINE");
+  const engine = r.required(V.sourceEngine);
   if (engine !== "" && !isSourceEngine(engine)) {
     r.problems.push(`SOURCE_ENGINE="${engine}" is not one of mariadb, mysql, postgresql, sqlserver, oracle`);
   }
-  const schema = r.optional("SOURCE_SCHEMA");
+  const schema = r.optional(V.sourceSchema);
   if (engine === "oracle" && schema === undefined) r.problems.push("SOURCE_SCHEMA is required for an Oracle source");
-  const leaseText = r.required("LEASE_SECONDS");
+  const leaseText = r.required(V.leaseSeconds);
   const leaseSeconds = Number(leaseText);
   if (leaseText !== "" && !(Number.isInteger(leaseSeconds) && leaseSeconds >= MIN_LEASE_SECONDS)) {
     r.problems.push(`LEASE_SECONDS="${leaseText}" must be an integer >= ${MIN_LEASE_SECONDS} (longer than the job timeout)`);
   }
-  const zone = r.required("BUSINESS_TIME_ZONE");
+  const zone = r.required(V.businessTimeZone);
   if (zone !== "" && !isValidTimeZone(zone)) r.problems.push(`BUSINESS_TIME_ZONE="${zone}" is not an IANA time zone`);
-  const sourceZone = r.optional("SOURCE_TIME_ZONE") ?? DEFAULT_SOURCE_TIME_ZONE;
+  const sourceZone = r.optional(V.sourceTimeZone) ?? DEFAULT_SOURCE_TIME_ZONE;
   if (!isValidTimeZone(sourceZone)) r.problems.push(`SOURCE_TIME_ZONE="${sourceZone}" is not an IANA time zone`);
-  const endpoint = r.optional("AWS_ENDPOINT_URL");
+  const endpoint = r.optional(V.awsEndpointUrl);
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint))
     r.problems.push(`AWS_ENDPOINT_URL="${endpoint}" is not an http(s) URL`);
 
   const config: CoordinatorConfig = {
-    lakeName: r.required("LAKE_NAME", NAME, "a name"),
-    environment: r.required("ENVIRONMENT", NAME, "a name"),
-    stateTable: r.required("STATE_TABLE", /^[A-Za-z0-9_.-]{3,255}$/, "a DynamoDB table name"),
-    manifestBucket: r.required("MANIFEST_BUCKET", BUCKET, "an S3 bucket name"),
-    rawBucket: r.required("RAW_BUCKET", BUCKET, "an S3 bucket name"),
-    warehouseBucket: r.required("WAREHOUSE_BUCKET", BUCKET, "an S3 bucket name"),
-    databasePrefix: r.required("DATABASE_PREFIX", LAKE_IDENTIFIER, "a lower-case identifier"),
-    tierJobs: r.nameMap("TIER_JOBS", "tier"),
-    crawlers: r.nameMap("CRAWLERS", "domain"),
-    alertTopicArn: r.required("ALERT_TOPIC_ARN", /^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, "an SNS topic ARN"),
+    lakeName: r.required(V.lakeName, NAME, "a name"),
+    environment: r.required(V.environment, NAME, "a name"),
+    stateTable: r.required(V.stateTable, /^[A-Za-z0-9_.-]{3,255}$/, "a DynamoDB table name"),
+    manifestBucket: r.required(V.manifestBucket, BUCKET, "an S3 bucket name"),
+    rawBucket: r.required(V.rawBucket, BUCKET, "an S3 bucket name"),
+    warehouseBucket: r.required(V.warehouseBucket, BUCKET, "an S3 bucket name"),
+    databasePrefix: r.required(V.databasePrefix, LAKE_IDENTIFIER, "a lower-case identifier"),
+    tierJobs: r.nameMap(V.tierJobs, "tier"),
+    crawlers: r.nameMap(V.crawlers, "domain"),
+    alertTopicArn: r.required(V.alertTopicArn, /^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, "an SNS topic ARN"),
     source: {
       engine: (isSourceEngine(engine) ? engine : "mariadb") as SourceEngine,
-      database: r.required("SOURCE_DATABASE"),
+      database: r.required(V.sourceDatabase),
       schema,
-      connectionName: r.required("SOURCE_CONNECTION", NAME, "a Glue connection name"),
+      connectionName: r.required(V.sourceConnection, NAME, "a Glue connection name"),
       timeZone: sourceZone,
     },
     leaseSeconds,
     businessTimeZone: zone,
-    tablesFile: path.resolve(bundleDir, r.optional("TABLES_FILE") ?? "tables.yaml"),
-    icebergCatalog: r.optional("ICEBERG_CATALOG") ?? "glue_catalog",
+    tablesFile: path.resolve(bundleDir, r.optional(V.tablesFile) ?? COORDINATOR_ENV_DEFAULTS.tablesFile),
+    icebergCatalog: r.optional(V.icebergCatalog) ?? COORDINATOR_ENV_DEFAULTS.icebergCatalog,
     awsEndpointUrl: endpoint,
-    piiTagKey: r.optional("PII_TAG_KEY") ?? DEFAULT_PII_TAG_KEY,
+    piiTagKey: r.optional(V.piiTagKey) ?? DEFAULT_PII_TAG_KEY,
+    lakeRoots: lakeRoots(r),
   };
   if (!/^[A-Za-z0-9_.:/=+@-]{1,128}$/.test(config.piiTagKey)) r.problems.push(`PII_TAG_KEY="${config.piiTagKey}" is not an LF-tag key`);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(config.icebergCatalog)) {

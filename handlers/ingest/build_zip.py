@@ -1,11 +1,12 @@
-"""Builds the --extra-py-files zip: lake_ingest/ plus lake_ingest/run-manifest.schema.json,
-copied from handlers/contracts/ at zip time (the repository keeps one copy of the schema).
+"""Builds the --extra-py-files zip: lake_ingest/ plus the contracts the job reads
+(lake_ingest/run-manifest.schema.json, lake_ingest/state-table.json), copied from
+handlers/contracts/ at zip time (the repository keeps one copy of each).
 lake_ingest/_vendor/ rides along: the pinned wheels scripts/ingest-deps.sh unpacked there.
 
   python handlers/ingest/build_zip.py [OUT.zip]     (default: .cache/lake_ingest.zip)
 
-Same layout as IngestCode's AssetArchive (packageDir lake_ingest + packageExtras
-{"lake_ingest/run-manifest.schema.json": "handlers/contracts/run-manifest.schema.json"}).
+Same layout as IngestCode's AssetArchive (packageDir lake_ingest + packageExtras of
+components/packageFiles.ts: each lake_ingest/<name> from handlers/contracts/<name>).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE = os.path.join(HERE, "lake_ingest")
-SCHEMA = os.path.join(HERE, "..", "contracts", "run-manifest.schema.json")
+CONTRACTS = os.path.join(HERE, "..", "contracts")
+CONTRACT_FILES = ("run-manifest.schema.json", "state-table.json")
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # reproducible bytes for the same sources
 
 
@@ -30,7 +32,7 @@ def build_zip(out: str) -> str:
                 continue
             path = os.path.join(dirpath, name)
             entries.append((os.path.join("lake_ingest", os.path.relpath(path, PACKAGE)), path))
-    entries.append(("lake_ingest/run-manifest.schema.json", SCHEMA))
+    entries += [(f"lake_ingest/{name}", os.path.join(CONTRACTS, name)) for name in CONTRACT_FILES]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for arcname, path in entries:
             info = zipfile.ZipInfo(arcname, FIXED_TIME)

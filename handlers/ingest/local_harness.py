@@ -1,7 +1,7 @@
 """Local stand-in for the coordinator's part of a run (used by scripts/run-ingest-local.sh,
-the tests and the benchmark): creates the state table in moto, takes the leases with the same
-conditional write as the coordinator (handlers/contracts/STATE.md) and fills in each leased
-table's watermark from the state table.
+the tests and the benchmark): creates the state table in moto, takes the leases with the
+coordinator's conditional write (the "lease" operation of handlers/contracts/state-table.json)
+and fills in each leased table's watermark from the state table.
 
 The manifest of a tier comes from scripts/local-manifest.ts: tables.yaml is parsed only by the
 TypeScript model (model/), and the manifest is built by the coordinator's own buildManifest;
@@ -21,6 +21,9 @@ import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
+
+from lake_ingest.naming import catalog_database, qualified_source_name, raw_table_path
+from lake_ingest.state import state_update, table_key
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -48,7 +51,7 @@ def ensure_state_table(client: Any, name: str) -> None:
 
 def get_item(client: Any, state_table: str, table: str) -> dict[str, Any]:
     item: dict[str, Any] = client.get_item(
-        TableName=state_table, Key={"pk": {"S": f"table#{table}"}}, ConsistentRead=True
+        TableName=state_table, Key={"pk": {"S": table_key(table)}}, ConsistentRead=True
     ).get("Item", {})
     return item
 
@@ -57,10 +60,8 @@ def take_lease(client: Any, state_table: str, table: str, run_id: str, tier: str
     try:
         client.update_item(
             TableName=state_table,
-            Key={"pk": {"S": f"table#{table}"}},
-            UpdateExpression="SET leaseRunId=:run, leaseTier=:tier, leaseExpiresAt=:exp, #t=:table",
-            ConditionExpression="attribute_not_exists(leaseRunId) OR leaseExpiresAt < :now",
-            ExpressionAttributeNames={"#t": "table"},
+            Key={"pk": {"S": table_key(table)}},
+            **state_update("lease"),
             ExpressionAttributeValues={
                 ":run": {"S": run_id},
                 ":tier": {"S": tier},
@@ -80,12 +81,6 @@ def watermark_of(item: dict[str, Any]) -> dict[str, str] | None:
     return {"kind": item["watermarkKind"]["S"], "value": item["watermark"]["S"]}
 
 
-def quote(name: str, engine: str = "mariadb") -> str:
-    from lake_ingest.dialects import dialect_for
-
-    return dialect_for(engine).quote(name)
-
-
 def table_spec(
     entry: dict[str, Any],
     lake_uri: str,
@@ -102,13 +97,13 @@ def table_spec(
         "name": name,
         "domain": domain,
         "sourceName": source,
-        "quotedSourceName": f"{quote(schema or source_db, engine)}.{quote(source, engine)}",
+        "quotedSourceName": qualified_source_name(engine, schema or source_db, source),
         "strategy": entry["strategy"],
         "primaryKey": list(entry.get("primaryKey", [])),
         "pii": list(entry.get("pii", [])),
-        "rawPath": f"{lake_uri}raw/{domain}/{name}/",
-        "rawDatabase": f"{prefix}_{domain}_raw",
-        "targetDatabase": f"{prefix}_{domain}",
+        "rawPath": raw_table_path(lake_uri, domain, name),
+        "rawDatabase": catalog_database(prefix, domain, "raw"),
+        "targetDatabase": catalog_database(prefix, domain, "full"),
         "targetTable": name,
     }
     if entry["strategy"] == "incremental":

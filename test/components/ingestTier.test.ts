@@ -28,7 +28,6 @@ function build(settings: TierJobSettings, icebergCatalog?: string): IngestTier {
     driverJarUri: "s3://estate-scripts/jobs/jars/driver.jar",
     warehouseUri: "s3://estate-warehouse/warehouse/",
     tempDirUri: "s3://estate-scripts/temp/",
-    stateTableName: "estate-state",
     icebergCatalog,
     coordinatorFunctionArn: EXISTING.functionArn,
     scheduleGroup: EXISTING.scheduleGroup,

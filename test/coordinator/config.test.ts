@@ -61,6 +61,16 @@ describe("coordinator config", () => {
       }
     }
   });
+  it("builds manifests under the buckets, or under both local lake roots when set", () => {
+    assert.deepEqual(loadConfig(env, "/").lakeRoots, { raw: "s3://lake-raw/", warehouse: "s3://lake-warehouse/warehouse/" });
+    const local = { ...env, LAKE_RAW_ROOT: "file:///tmp/lake/", LAKE_WAREHOUSE_ROOT: "file:///tmp/lake/warehouse/" };
+    assert.deepEqual(loadConfig(local, "/").lakeRoots, { raw: "file:///tmp/lake/", warehouse: "file:///tmp/lake/warehouse/" });
+    assert.throws(() => loadConfig({ ...env, LAKE_RAW_ROOT: "file:///tmp/lake/" }, "/"), /set together or not at all/);
+    assert.throws(
+      () => loadConfig({ ...local, LAKE_WAREHOUSE_ROOT: "/tmp/w" }, "/"),
+      /LAKE_WAREHOUSE_ROOT="\/tmp\/w" is not an s3:\/\/ or file:\/\/ URI/,
+    );
+  });
   it("requires a schema for Oracle", () => {
     assert.throws(() => loadConfig({ ...env, SOURCE_ENGINE: "oracle" }, "/"), /SOURCE_SCHEMA is required/);
   });

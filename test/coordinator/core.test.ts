@@ -6,7 +6,7 @@ import { buildAlert } from "../../handlers/coordinator/core/alert";
 import { catalogColumnNames, crawlRequests, planPendingCrawls, schemaNeedsCrawl } from "../../handlers/coordinator/core/crawl";
 import { dueTables } from "../../handlers/coordinator/core/due";
 import { parseEvent } from "../../handlers/coordinator/core/events";
-import { buildManifest, type ManifestContext } from "../../handlers/coordinator/core/manifest";
+import { buildManifest, defaultLakeRoots, type ManifestContext } from "../../handlers/coordinator/core/manifest";
 import { manifestProblems } from "../../handlers/coordinator/core/manifestSchema";
 import { emfLine } from "../../handlers/coordinator/core/metrics";
 import { classifyRun, countOutcomes, failures } from "../../handlers/coordinator/core/outcome";
@@ -16,8 +16,7 @@ import type { TableState } from "../../handlers/coordinator/core/types";
 const model = loadTablesYaml(path.resolve(__dirname, "../../tables.yaml"));
 const ctx: ManifestContext = {
   source: { engine: "mariadb", database: "erp", schema: undefined, connectionName: "lake-source" },
-  rawBucket: "lake-raw",
-  warehouseBucket: "lake-warehouse",
+  lakeRoots: defaultLakeRoots("lake-raw", "lake-warehouse"),
   stateTable: "lake-state",
   databasePrefix: "lake",
   icebergCatalog: "glue_catalog",

@@ -26,7 +26,6 @@ const exampleConfig = {
   "smallLake:rolePrincipals": { shop_analyst: "arn:aws:iam::123456789012:role/shop-analyst" },
   "smallLake:coordinator": {
     functionArn: "arn:aws:lambda:eu-central-1:123456789012:function:lake-coordinator",
-    stateTableName: "lake-state",
     stateTableArn: "arn:aws:dynamodb:eu-central-1:123456789012:table/lake-state",
     scheduleGroupName: "lake-schedules",
     scheduleGroupArn: "arn:aws:scheduler:eu-central-1:123456789012:schedule-group/lake-schedules",
@@ -136,7 +135,9 @@ describe("the library installed from npm pack output (examples/small-lake)", fun
     assert.ok(types("aws:lakeformation/permissions:Permissions").some((n) => n.startsWith("small-lake-grant-shop_analyst")));
     // References to the existing estate reach the job as given.
     assert.deepEqual(jobs[0].inputs.connections, ["shop-source"]);
-    assert.equal((jobs[0].inputs.defaultArguments as Record<string, string>)["--state_table"], "lake-state");
+    // State table, tier and connection reach the job in the run manifest only, never as job arguments.
+    const jobArguments = Object.keys(jobs[0].inputs.defaultArguments as Record<string, string>);
+    for (const name of ["--state_table", "--tier", "--connection_name"]) assert.ok(!jobArguments.includes(name), name);
   });
 
   it("uploads the job code from the packed copy", async () => {

@@ -79,7 +79,8 @@ describe("the lake program (Pulumi mocks)", function () {
         "spark.sql.catalog.glue_catalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO",
       ]);
       assert.doesNotMatch(String(args["--conf"]), /lakeformation/);
-      assert.equal(args["--connection_name"], "acme-dev-source");
+      // State table, tier and connection reach the job in the run manifest only.
+      for (const name of ["--state_table", "--tier", "--connection_name"]) assert.equal(args[name], undefined, name);
     }
     assert.deepEqual(
       [jobs["acme-dev-daily"].numberOfWorkers, jobs["acme-dev-daily"].executionClass, jobs["acme-dev-daily"].timeout],

@@ -50,12 +50,13 @@ def test_package_zip_imports_and_carries_the_schema(tmp_path: object) -> None:
     with zipfile.ZipFile(out) as zf:
         names = set(zf.namelist())
     assert "lake_ingest/run-manifest.schema.json" in names and "lake_ingest/job.py" in names
+    assert "lake_ingest/state-table.json" in names
     assert not any("__pycache__" in n for n in names)
     # Import from the zip alone (as Glue does with --extra-py-files) and load the schema from it.
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); import lake_ingest.manifest as m; "
         "assert m.__file__.startswith(sys.argv[1]), m.__file__; "
-        "s = m.load_schema(); print(s['$id'])"
+        "s = m.load_schema(); print(s['$id']); import lake_ingest.state as st; print(st.table_key('t'))"
     )
     proc = subprocess.run(
         [sys.executable, "-S", "-c", code, out],
@@ -66,6 +67,7 @@ def test_package_zip_imports_and_carries_the_schema(tmp_path: object) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "run-manifest.schema.json" in proc.stdout
+    assert "table#t" in proc.stdout, "the state contract is read from the zip"
 
 
 def test_package_zip_validates_manifests_with_no_site_packages(tmp_path: object) -> None:
@@ -110,7 +112,7 @@ def test_invalid_manifest_is_reported_and_exits_2(lake: Lake, tmp_path: object, 
     path = os.path.join(str(tmp_path), "bad.json")
     with open(path, "w", encoding="utf-8") as handle:
         json.dump({"version": 1, "runId": "r-bad", "tables": []}, handle)
-    assert main(["ingest_job.py", "--run_id", "r-bad", "--manifest_uri", path, "--tier", "daily"]) == 2
+    assert main(["ingest_job.py", "--run_id", "r-bad", "--manifest_uri", path]) == 2
     with open(path + ".result.json", encoding="utf-8") as handle:
         result = json.load(handle)
     assert (

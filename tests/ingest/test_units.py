@@ -69,7 +69,9 @@ def test_argparse_path_ignores_glue_extras() -> None:
             "s3://t/",
         ]
     )
-    assert (args.run_id, args.manifest_uri, args.tier, args.safety_lag_seconds) == ("r1", "s3://b/m.json", "daily", 7)
+    assert (args.run_id, args.manifest_uri, args.safety_lag_seconds) == ("r1", "s3://b/m.json", 7)
+    # The tier (like the state table and the connection) is the manifest's: an old --tier is ignored.
+    assert not hasattr(args, "tier") and not hasattr(args, "state_table") and not hasattr(args, "connection_name")
     with pytest.raises(SystemExit):
         parse_args(["job.py", "--run_id", "r1"])
 
@@ -86,9 +88,9 @@ def test_glue_path_uses_get_resolved_options(monkeypatch: pytest.MonkeyPatch) ->
     utils.getResolvedOptions = get_resolved_options  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "awsglue", awsglue)
     monkeypatch.setitem(sys.modules, "awsglue.utils", utils)
-    args = parse_args(["script", "--run_id", "r9", "--manifest_uri", "m", "--state_table", "st"])
-    assert args.run_id == "r9" and args.state_table == "st"
-    assert seen == [["run_id", "manifest_uri", "state_table"]]  # optional names only when passed
+    args = parse_args(["script", "--run_id", "r9", "--manifest_uri", "m", "--fetch_size", "50"])
+    assert args.run_id == "r9" and args.fetch_size == 50
+    assert seen == [["run_id", "manifest_uri", "fetch_size"]]  # optional names only when passed
 
 
 def test_manifest_validation() -> None:
@@ -367,10 +369,10 @@ def test_manifest_time_zone_and_key_lookback() -> None:
         parse_manifest(doc)
 
 
-def test_source_is_only_the_jobs_own_connection(services: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The manifest cannot steer the job to another Glue connection (and its credentials): a
-    connectionName differing from --connection_name is refused before any AWS call; the job's own
-    connection is read from Glue (moto)."""
+def test_source_is_the_manifests_connection(services: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job reads the Glue connection the manifest names (moto); without one (and without a
+    local --jdbc_url) it refuses before any AWS call. Which connections the job may read at all
+    is IAM's (glue:GetConnection on the lake's own connection: test/policies, test/stack)."""
     import boto3
 
     from lake_ingest.errors import TableError
@@ -390,17 +392,11 @@ def test_source_is_only_the_jobs_own_connection(services: dict[str, str], monkey
             },
         }
     )
-    other = parse_manifest(manifest_doc())  # names "erp-conn"
-    with pytest.raises(
-        TableError, match=f"connectionName 'erp-conn' differs from the job's --connection_name '{name}'"
-    ):
-        resolve_source_config(other, None, name)
-    with pytest.raises(TableError, match="no --connection_name"):
-        resolve_source_config(other, None, None)
     own = manifest_doc()
     own["source"]["connectionName"] = name
-    config = resolve_source_config(parse_manifest(own), None, name)
+    config = resolve_source_config(parse_manifest(own), None)
     assert (config.url.split("?")[0], config.user) == ("jdbc:mysql://db.internal:3306/erp", "lake_reader")
     unnamed = manifest_doc()
     del unnamed["source"]["connectionName"]
-    assert resolve_source_config(parse_manifest(unnamed), None, name).user == "lake_reader"
+    with pytest.raises(TableError, match="names no source.connectionName"):
+        resolve_source_config(parse_manifest(unnamed), None)

@@ -7,7 +7,7 @@ import { stateKeys } from "../../../model";
 import type { CrawlQueue } from "../ports";
 import { errorName, N, S, SS, strSet } from "./values";
 
-export const crawlerLockKey = (domain: string): string => `crawler#lock#${domain}`;
+export const crawlerLockKey = stateKeys.crawlerLock;
 
 export class DynamoCrawlQueue implements CrawlQueue {
   constructor(

@@ -3,6 +3,7 @@ import { UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb
 import type { LeaseStore } from "../ports";
 import type { BusyTable, LeaseResult, TableState, Watermark } from "../core/types";
 import { conditionalUpdates, consistentGet, type ConditionalUpdate, type WriteMode } from "./conditionalWrites";
+import { stateUpdate } from "../../contracts/stateTable";
 import { tableKey, tableNameOfKey, tableStateOf, watermarkOf } from "./tableItems";
 import { errorName, N, num, S, str } from "./values";
 
@@ -16,10 +17,8 @@ export class DynamoLeaseStore implements LeaseStore {
   async lease(tables: readonly string[], runId: string, tier: string, nowSeconds: number, expiresAt: number): Promise<LeaseResult> {
     const updates: ConditionalUpdate[] = tables.map((name) => ({
       Key: tableKey(name),
-      UpdateExpression: "SET leaseRunId = :run, leaseTier = :tier, leaseExpiresAt = :exp, #t = :table",
       // Free, expired, or already ours (a retried call): never another live run's.
-      ConditionExpression: "attribute_not_exists(leaseRunId) OR leaseExpiresAt < :now OR leaseRunId = :run",
-      ExpressionAttributeNames: { "#t": "table" },
+      ...stateUpdate("lease"),
       ExpressionAttributeValues: { ":run": S(runId), ":tier": S(tier), ":exp": N(expiresAt), ":now": N(nowSeconds), ":table": S(name) },
     }));
     const out = await conditionalUpdates(this.client, this.tableName, updates, this.mode);
@@ -58,10 +57,7 @@ export class DynamoLeaseStore implements LeaseStore {
   async release(tables: readonly string[], runId: string, failure?: string): Promise<{ released: string[]; notHeld: string[] }> {
     const updates: ConditionalUpdate[] = tables.map((name) => ({
       Key: tableKey(name),
-      UpdateExpression:
-        (failure !== undefined ? "SET lastStatus = :failed, lastError = :err, failedRunId = :run " : "") +
-        "REMOVE leaseRunId, leaseTier, leaseExpiresAt",
-      ConditionExpression: "leaseRunId = :run",
+      ...stateUpdate("release", failure !== undefined ? ["failure"] : []),
       ExpressionAttributeValues: {
         ":run": S(runId),
         ...(failure !== undefined ? { ":failed": S("FAILED"), ":err": S(failure) } : {}),
@@ -90,8 +86,7 @@ export class DynamoLeaseStore implements LeaseStore {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: tableKey(table),
-          UpdateExpression: "SET catalogFingerprint = :f",
-          ConditionExpression: "schemaFingerprint = :f",
+          ...stateUpdate("markCatalogued"),
           ExpressionAttributeValues: { ":f": S(fingerprint) },
         }),
       );
@@ -108,8 +103,7 @@ export class DynamoLeaseStore implements LeaseStore {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: tableKey(table),
-          UpdateExpression: "REMOVE catalogFingerprint",
-          ConditionExpression: "attribute_exists(pk)",
+          ...stateUpdate("uncatalogue"),
         }),
       );
     } catch (error) {

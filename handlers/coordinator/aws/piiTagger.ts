@@ -6,7 +6,7 @@
  */
 import type { GlueClient } from "@aws-sdk/client-glue";
 import { AddLFTagsToResourceCommand, type LakeFormationClient, type Resource } from "@aws-sdk/client-lakeformation";
-import type { ColumnClass } from "../../../model";
+import { lakeColumnName, type ColumnClass } from "../../../model";
 import { planIsEmpty, planPiiTags } from "../core/tagPlan";
 import type { PiiReconcileResult, PiiTagger } from "../ports";
 import { catalogColumns, tableTags, tagValue, type TagReadOptions } from "./lfTags";
@@ -27,7 +27,7 @@ export class LakeFormationPiiTagger implements PiiTagger {
     const ownPii = new Map<string, string>();
     for (const [column, tags] of assigned.columns) {
       const value = tagValue(tags, this.tagKey);
-      if (value !== undefined) ownPii.set(column.toLowerCase(), value);
+      if (value !== undefined) ownPii.set(lakeColumnName(column), value);
     }
     const plan = planPiiTags(columns, classes, { table: tagValue(assigned.table, this.tagKey), columns: ownPii });
     if (planIsEmpty(plan)) return { exists: true, hidden: [], revealed: [], unclassified: plan.unclassified };

@@ -1,9 +1,7 @@
 /** Reading `table#<name>` items into TableState (STATE.md). */
-import { stateKeys } from "../../../model";
+import { stateKeys, WATERMARK_KINDS } from "../../contracts/stateTable";
 import type { TableState, Watermark, WatermarkKind } from "../core/types";
 import { bool, num, S, str, type Item } from "./values";
-
-const KINDS: readonly WatermarkKind[] = ["timestamp", "integer", "checksum"];
 
 export function tableKey(name: string): Item {
   return { pk: S(stateKeys.table(name)) };
@@ -12,7 +10,7 @@ export function tableKey(name: string): Item {
 export function watermarkOf(item: Item | undefined): Watermark | null {
   const kind = str(item, "watermarkKind");
   const value = str(item, "watermark");
-  if (kind === undefined || value === undefined || !(KINDS as readonly string[]).includes(kind)) return null;
+  if (kind === undefined || value === undefined || !WATERMARK_KINDS.includes(kind)) return null;
   return { kind: kind as WatermarkKind, value };
 }
 

@@ -3,7 +3,7 @@
  * schema fingerprint changed since the crawler last saw them, and then only over exactly those
  * tables' raw prefixes (each ends with "/", so customer never matches customer_address).
  */
-import type { LakeModel, TableSpec } from "../../../model";
+import { lakeColumnName, type LakeModel, type TableSpec } from "../../../model";
 import { rawTableUri } from "./manifest";
 import type { TableState } from "./types";
 import type { TableOutcome } from "./outcome";
@@ -64,5 +64,5 @@ export function planPendingCrawls(
 
 /** Glue lower-cases column names; LF column tags must name the catalog's spelling. */
 export function catalogColumnNames(columns: readonly string[]): string[] {
-  return [...new Set(columns.map((c) => c.toLowerCase()))];
+  return [...new Set(columns.map(lakeColumnName))];
 }

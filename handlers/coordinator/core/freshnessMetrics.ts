@@ -4,7 +4,7 @@
  * growing while it fails); per run, OldestLoadAgeSeconds = the largest of those, by tier, which
  * the freshness alarms watch (components/freshnessAlarms.ts). Tables never loaded have no lag yet.
  */
-import { emfLine } from "./metrics";
+import { emfLine, metricDimensions } from "./metrics";
 import type { TableState } from "./types";
 
 export interface FreshnessInput {
@@ -18,7 +18,6 @@ export interface FreshnessInput {
 }
 
 export function freshnessLines(input: FreshnessInput): string[] {
-  const base = { Lake: input.lakeName, Environment: input.environment };
   const lags: number[] = [];
   const lines: string[] = [];
   for (const table of input.tables) {
@@ -27,14 +26,21 @@ export function freshnessLines(input: FreshnessInput): string[] {
     const lag = Math.max(0, Math.round((input.now.getTime() - loadedAt) / 1000));
     lags.push(lag);
     lines.push(
-      emfLine({ ...base, Table: table }, [{ name: "TableLagSeconds", value: lag, unit: "Seconds" }], input.now, { runId: input.runId }),
+      emfLine(metricDimensions(input, { Table: table }), [{ name: "TableLagSeconds", value: lag, unit: "Seconds" }], input.now, {
+        runId: input.runId,
+      }),
     );
   }
   if (lags.length > 0) {
     lines.push(
-      emfLine({ ...base, Tier: input.tier }, [{ name: "OldestLoadAgeSeconds", value: Math.max(...lags), unit: "Seconds" }], input.now, {
-        runId: input.runId,
-      }),
+      emfLine(
+        metricDimensions(input, { Tier: input.tier }),
+        [{ name: "OldestLoadAgeSeconds", value: Math.max(...lags), unit: "Seconds" }],
+        input.now,
+        {
+          runId: input.runId,
+        },
+      ),
     );
   }
   return lines;

@@ -87,11 +87,24 @@ export interface ManifestContext {
     /** IANA zone the application writes DATETIME values in (SOURCE_TIME_ZONE); UTC when absent. */
     readonly timeZone?: string;
   };
-  readonly rawBucket: string;
-  readonly warehouseBucket: string;
+  /** Where the lake lives: the buckets in AWS (defaultLakeRoots), local folders in a local run. */
+  readonly lakeRoots: LakeRoots;
   readonly stateTable: string;
   readonly databasePrefix: string;
   readonly icebergCatalog: string;
+}
+
+/** The two lake roots a manifest addresses, each ending with "/". */
+export interface LakeRoots {
+  /** The raw zone: table batches under raw/<domain>/<table>/ below it. */
+  readonly raw: string;
+  /** The Iceberg warehouse. */
+  readonly warehouse: string;
+}
+
+/** The roots of a lake in AWS: the raw bucket's root and the warehouse bucket's warehouse/ prefix. */
+export function defaultLakeRoots(rawBucket: string, warehouseBucket: string): LakeRoots {
+  return { raw: `s3://${rawBucket}/`, warehouse: `s3://${warehouseBucket}/warehouse/` };
 }
 
 export interface ManifestRun {
@@ -108,8 +121,13 @@ export interface ManifestRun {
   readonly reconciles?: ReadonlyMap<string, ManifestReconcile>;
 }
 
+/** The raw zone's folder of one table below a raw root (s3://bucket/ or a local file:// root). */
+export function rawTableUnder(rawRoot: string, table: Pick<TableSpec, "domain" | "name">): string {
+  return `${rawRoot}${rawTablePrefix(table.domain, table.name)}`;
+}
+
 export function rawTableUri(rawBucket: string, table: Pick<TableSpec, "domain" | "name">): string {
-  return `s3://${rawBucket}/${rawTablePrefix(table.domain, table.name)}`;
+  return rawTableUnder(defaultLakeRoots(rawBucket, "unused").raw, table);
 }
 
 /** The source location for naming only: host and port live in the Glue connection. */
@@ -133,7 +151,7 @@ function tableEntry(
     strategy: table.strategy,
     primaryKey: [...table.primaryKey],
     pii: [...table.pii],
-    rawPath: rawTableUri(ctx.rawBucket, table),
+    rawPath: rawTableUnder(ctx.lakeRoots.raw, table),
     rawDatabase: catalogDatabaseName(ctx.databasePrefix, table.domain, "raw"),
     targetDatabase: catalogDatabaseName(ctx.databasePrefix, table.domain, "full"),
     targetTable: table.name,
@@ -168,8 +186,8 @@ export function buildManifest(ctx: ManifestContext, run: ManifestRun): RunManife
     leaseExpiresAt: run.leaseExpiresAt,
     source,
     lake: {
-      rawRoot: `s3://${ctx.rawBucket}/`,
-      warehouseRoot: `s3://${ctx.warehouseBucket}/warehouse/`,
+      rawRoot: ctx.lakeRoots.raw,
+      warehouseRoot: ctx.lakeRoots.warehouse,
       stateTable: ctx.stateTable,
       catalog: ctx.icebergCatalog,
     },

@@ -2,6 +2,23 @@
 
 export const METRIC_NAMESPACE = "GovernedLake/Coordinator";
 
+/** Whose metrics: the coordinator's LAKE_NAME and ENVIRONMENT (handlers/contracts/coordinatorEnv.ts). */
+export interface MetricScope {
+  readonly lakeName: string;
+  readonly environment: string;
+}
+
+/**
+ * The dimensions of every coordinator metric, the one place they are named: the handler emits
+ * them and the Coordinator component's alarms (and the dashboard, the freshness alarms) select by them.
+ */
+export function metricDimensions(
+  scope: MetricScope,
+  by: { readonly Tier: string } | { readonly Table: string },
+): Readonly<Record<string, string>> {
+  return { Lake: scope.lakeName, Environment: scope.environment, ...by };
+}
+
 export type MetricUnit = "Count" | "Seconds" | "Milliseconds";
 
 export interface Metric {

@@ -5,7 +5,7 @@
  * pii=true (it inherits pii=true from its database); a nonPii column pii=false; a pii column
  * pii=true; any other column no tag of its own or pii=true (hidden until classified).
  */
-import { desiredColumnTag, type ColumnClass } from "../../../model";
+import { desiredColumnTag, lakeColumnName, type ColumnClass } from "../../../model";
 
 export interface AssignedPiiTags {
   /** The table's own pii value, if it carries one. */
@@ -33,7 +33,7 @@ export function planPiiTags(
   const hide: string[] = [];
   const reveal: string[] = [];
   const unclassified: string[] = [];
-  for (const column of [...new Set(catalogColumns.map((c) => c.toLowerCase()))]) {
+  for (const column of [...new Set(catalogColumns.map(lakeColumnName))]) {
     const desired = desiredColumnTag(classes, column);
     const own = assigned.columns.get(column);
     if (desired === "false") {

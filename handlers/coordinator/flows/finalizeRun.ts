@@ -10,7 +10,7 @@ import { buildAlert } from "../core/alert";
 import { crawlRequests } from "../core/crawl";
 import type { JobStateEvent, TerminalJobState } from "../core/events";
 import { freshnessLines } from "../core/freshnessMetrics";
-import { emfLine } from "../core/metrics";
+import { emfLine, metricDimensions } from "../core/metrics";
 import { classifyRun, countOutcomes, failures, type OutcomeCounts } from "../core/outcome";
 import { repairAlertReason, repairsNeedAlert, type ReconcileOutcome } from "../core/reconcileOutcome";
 import { isRunId } from "../core/runId";
@@ -196,7 +196,7 @@ function publishMetrics(
   const lagSeconds = Number.isNaN(since) ? 0 : Math.max(0, Math.round((now.getTime() - since) / 1000));
   const pendingTables = crawl.pending.reduce((n, p) => n + p.tables.length, 0);
   const line = emfLine(
-    { Lake: ctx.config.lakeName, Environment: ctx.config.environment, Tier: run.tier },
+    metricDimensions(ctx.config, { Tier: run.tier }),
     [
       { name: "TablesLoaded", value: counts.loaded, unit: "Count" },
       { name: "TablesUnchanged", value: counts.unchanged, unit: "Count" },

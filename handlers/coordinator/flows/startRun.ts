@@ -10,7 +10,7 @@ import type { ManualEvent, ScheduleEvent } from "../core/events";
 import { jobArguments } from "../core/jobArgs";
 import { buildManifest } from "../core/manifest";
 import { manifestProblems } from "../core/manifestSchema";
-import { emfLine, type Metric } from "../core/metrics";
+import { emfLine, metricDimensions, type Metric } from "../core/metrics";
 import { planReconciles } from "../core/reconcilePlan";
 import { formatRunId } from "../core/runId";
 import { epochSeconds } from "../core/time";
@@ -252,7 +252,5 @@ function emitMetrics(ctx: FlowContext, tier: string, due: number, lease: LeaseRe
     { name: "RunsStarted", value: result === "started" ? 1 : 0, unit: "Count" },
     { name: "RunsStartFailed", value: result === "failed" ? 1 : 0, unit: "Count" },
   ];
-  ctx.ports.log.metric(
-    emfLine({ Lake: ctx.config.lakeName, Environment: ctx.config.environment, Tier: tier }, metrics, ctx.ports.clock.now()),
-  );
+  ctx.ports.log.metric(emfLine(metricDimensions(ctx.config, { Tier: tier }), metrics, ctx.ports.clock.now()));
 }

@@ -10,12 +10,9 @@ import argparse
 import os
 from dataclasses import dataclass
 
+# The manifest names everything else about the run (tier, state table, source connection).
 REQUIRED = ("run_id", "manifest_uri")
 OPTIONAL = (
-    # Passed by IngestTier as default arguments (the manifest wins where both say something).
-    "tier",
-    "state_table",
-    "connection_name",
     # Local overrides (never needed in Glue).
     "jdbc_url",
     "result_uri",
@@ -35,9 +32,6 @@ OPTIONAL = (
 class JobArgs:
     run_id: str
     manifest_uri: str
-    tier: str | None = None
-    state_table: str | None = None
-    connection_name: str | None = None
     jdbc_url: str | None = None
     result_uri: str | None = None
     safety_lag_seconds: int = 5
@@ -77,9 +71,6 @@ def _from_mapping(values: dict[str, str | None]) -> JobArgs:
     return JobArgs(
         run_id=run_id,
         manifest_uri=manifest_uri,
-        tier=text("tier"),
-        state_table=text("state_table"),
-        connection_name=text("connection_name"),
         jdbc_url=text("jdbc_url") or os.environ.get("LAKE_SOURCE_JDBC_URL") or None,
         result_uri=text("result_uri"),
         safety_lag_seconds=num("safety_lag_seconds", JobArgs.safety_lag_seconds),

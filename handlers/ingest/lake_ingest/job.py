@@ -676,17 +676,11 @@ def run(spark: Any, args: JobArgs) -> JobResult:
     manifest = load_manifest(args.manifest_uri)
     if manifest.run_id != args.run_id:
         raise ManifestError(f"--run_id {args.run_id} does not match the manifest's runId {manifest.run_id}")
-    if args.state_table and args.state_table != manifest.state_table:
-        log.warning(
-            "--state_table %s differs from the manifest's %s; using the manifest's",
-            args.state_table,
-            manifest.state_table,
-        )
     state = StateStore(manifest.state_table)
     jdbc: Jdbc | None = None
     source_error = None
     try:
-        config: SourceConfig = resolve_source_config(manifest, args.jdbc_url, args.connection_name)
+        config: SourceConfig = resolve_source_config(manifest, args.jdbc_url)
         jdbc = Jdbc(spark, config, args.fetch_size)
     except Exception as exc:  # noqa: BLE001 -- every table then fails with this reason
         source_error = short_error(exc)
@@ -746,9 +740,8 @@ def main(argv: list[str]) -> int:
         result = run(spark, args)
     except Exception as exc:  # noqa: BLE001 -- reported like a table outcome, then exit 2
         log.error("run %s failed before loading any table: %s", args.run_id, short_error(exc))
-        failed = JobResult(
-            args.run_id, args.tier or "", "FAILED", started_at, iso_ts(datetime.now(UTC)), [], error=short_error(exc)
-        )
+        # The tier is the manifest's, unknown when the manifest could not be read.
+        failed = JobResult(args.run_id, "", "FAILED", started_at, iso_ts(datetime.now(UTC)), [], error=short_error(exc))
         report(failed, args)
         return 2
     report(result, args)

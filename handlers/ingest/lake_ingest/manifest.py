@@ -27,10 +27,6 @@ except ImportError as missing:  # a checkout or zip built before scripts/ingest-
     ) from missing
 
 SCHEMA_NAME = "run-manifest.schema.json"
-# append: keys re-read below the watermark (tableSpec lookbackKeys), so an id taken by a
-# transaction that committed after a higher id was loaded is still found. Re-reading is cheap
-# (an index range) and harmless: rows already in the full copy are dropped before the batch.
-DEFAULT_LOOKBACK_KEYS = 1000
 
 
 def load_schema() -> dict[str, Any]:
@@ -46,6 +42,13 @@ def load_schema() -> dict[str, Any]:
             data = handle.read()
     schema: dict[str, Any] = json.loads(data)
     return schema
+
+
+# append: keys re-read below the watermark (tableSpec lookbackKeys), so an id taken by a
+# transaction that committed after a higher id was loaded is still found. Re-reading is cheap
+# (an index range) and harmless: rows already in the full copy are dropped before the batch.
+# The default is written once, in the schema (model/load.ts reads it too).
+DEFAULT_LOOKBACK_KEYS = int(load_schema()["definitions"]["tableSpec"]["properties"]["lookbackKeys"]["default"])
 
 
 @dataclass(frozen=True)

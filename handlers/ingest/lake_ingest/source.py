@@ -40,9 +40,10 @@ def with_driver_params(url: str, engine: str = "mariadb") -> str:
     return dialect_for(engine).normalize_url(url)
 
 
-def resolve_source_config(manifest: Manifest, jdbc_url: str | None, connection_name: str | None) -> SourceConfig:
+def resolve_source_config(manifest: Manifest, jdbc_url: str | None) -> SourceConfig:
     """Local: URL from --jdbc_url/LAKE_SOURCE_JDBC_URL, user and password from the environment.
-    Glue: the connection's JDBC URL and its Secrets Manager secret (JSON username/password)."""
+    Glue: the manifest's source.connectionName, the connection's JDBC URL and its Secrets Manager
+    secret (JSON username/password)."""
     engine = manifest.engine
     dialect_for(engine)  # refuses an engine the job cannot load
     if jdbc_url:
@@ -51,15 +52,11 @@ def resolve_source_config(manifest: Manifest, jdbc_url: str | None, connection_n
         if not user:
             raise TableError("LAKE_SOURCE_USER is not set (needed with --jdbc_url)")
         return SourceConfig(with_driver_params(jdbc_url, engine), user, password, engine)
-    # The job's own --connection_name (set by the stack) is the only connection it may open: a
-    # manifest naming another one would read some other connection's credentials.
-    name = connection_name
+    # The job's role may read only the lake's own connection (glue:GetConnection on that ARN,
+    # components/serviceRoles.ts), so a manifest naming another one is refused by IAM.
+    name = manifest.connection_name
     if not name:
-        raise TableError("no source: the job has no --connection_name and no --jdbc_url was given")
-    if manifest.connection_name and manifest.connection_name != name:
-        raise TableError(
-            f"manifest source.connectionName {manifest.connection_name!r} differs from the job's --connection_name {name!r}: refused"
-        )
+        raise TableError("no source: the run manifest names no source.connectionName and no --jdbc_url was given")
     import boto3
 
     props = boto3.client("glue").get_connection(Name=name, HidePassword=False)["Connection"]["ConnectionProperties"]

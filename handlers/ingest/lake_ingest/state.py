@@ -1,7 +1,9 @@
 """The per-table state item (handlers/contracts/STATE.md): lease check, commit and failure.
 
 Every write is one conditional UpdateItem that only the lease holder (leaseRunId = run id)
-can make. The endpoint comes from the usual AWS settings (AWS_ENDPOINT_URL_DYNAMODB locally).
+can make; its expressions come from handlers/contracts/state-table.json, the file the
+coordinator's store reads too. The endpoint comes from the usual AWS settings
+(AWS_ENDPOINT_URL_DYNAMODB locally).
 """
 
 from __future__ import annotations
@@ -9,13 +11,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .contract_files import load_contract
 from .errors import LeaseNotHeld
 
 MAX_ERROR_CHARS = 2000
+STATE_CONTRACT = "state-table.json"
 
 
 def table_key(name: str) -> str:
-    return f"table#{name}"
+    """The partition key of a table's item (state-table.json keys.table)."""
+    template: str = load_contract(STATE_CONTRACT)["keys"]["table"]
+    return template.replace("{table}", name)
+
+
+def state_update(operation: str, when: tuple[str, ...] = ()) -> dict[str, Any]:
+    """UpdateExpression, ConditionExpression (and ExpressionAttributeNames) of a named operation
+    of state-table.json; `when` adds the optional SET parts that apply."""
+    spec = load_contract(STATE_CONTRACT)["operations"][operation]
+    sets = list(spec["set"])
+    for part in when:
+        sets += spec["setWhen"][part]
+    clauses = [
+        f"SET {', '.join(sets)}" if sets else "",
+        f"REMOVE {', '.join(spec['remove'])}" if spec["remove"] else "",
+    ]
+    expressions: dict[str, Any] = {
+        "UpdateExpression": " ".join(c for c in clauses if c),
+        "ConditionExpression": spec["condition"],
+    }
+    if "names" in spec:
+        expressions["ExpressionAttributeNames"] = dict(spec["names"])
+    return expressions
 
 
 @dataclass(frozen=True)
@@ -75,57 +101,49 @@ class StateStore:
             ":wr": {"N": str(c.rows_written)},
             ":d": {"N": str(c.duration_ms)},
         }
-        position = ""
+        when: list[str] = []
         if c.watermark is not None:
             assert c.watermark_kind is not None
-            position = "watermark=:w, watermarkKind=:k, "
+            when.append("position")
             values |= {":w": {"S": c.watermark}, ":k": {"S": c.watermark_kind}}
-        stamp = ""
         if c.reconcile is not None:
-            stamp = ", " + self._stamp(c.reconcile, values)
-        self._update(
-            table,
-            run_id,
-            f"SET {position}schemaFingerprint=:f, lastRunId=:run, lastStatus=:s, "
-            f"lastLoadedAt=:at, rowsRead=:r, rowsWritten=:wr, durationMs=:d{stamp} "
-            "REMOVE leaseRunId, leaseTier, leaseExpiresAt, lastError",
-            values,
-        )
+            when.append("reconciled")
+            self._stamp(c.reconcile, values)
+        self._update(table, run_id, "commit", tuple(when), values)
 
     @staticmethod
-    def _stamp(stamp: ReconcileStamp, values: dict[str, Any]) -> str:
+    def _stamp(stamp: ReconcileStamp, values: dict[str, Any]) -> None:
         values |= {
             ":ra": {"S": stamp.reconciled_at},
             ":rr": {"N": str(stamp.repairs)},
             ":re": {"BOOL": stamp.equal},
         }
-        return "lastReconciledAt=:ra, lastReconcileRepairs=:rr, lastReconcileEqual=:re"
 
     def commit_reconcile(self, table: str, run_id: str, stamp: ReconcileStamp) -> None:
         """A reconcile without a load (skipLoad): records it and releases the lease; the
         watermark and the load's attributes stay as they were."""
         values: dict[str, Any] = {}
-        expression = "SET " + self._stamp(stamp, values) + " REMOVE leaseRunId, leaseTier, leaseExpiresAt"
-        self._update(table, run_id, expression, values)
+        self._stamp(stamp, values)
+        self._update(table, run_id, "commitReconcile", (), values)
 
     def fail(self, table: str, run_id: str, error: str) -> None:
         self._update(
             table,
             run_id,
-            "SET lastStatus=:failed, lastError=:e, failedRunId=:run REMOVE leaseRunId, leaseTier, leaseExpiresAt",
+            "fail",
+            (),
             {":failed": {"S": "FAILED"}, ":e": {"S": error[:MAX_ERROR_CHARS] or "failed"}},
         )
 
-    def _update(self, table: str, run_id: str, expression: str, values: dict[str, Any]) -> None:
+    def _update(self, table: str, run_id: str, operation: str, when: tuple[str, ...], values: dict[str, Any]) -> None:
         from botocore.exceptions import ClientError
 
         try:
             self.client.update_item(
                 TableName=self.table_name,
                 Key={"pk": {"S": table_key(table)}},
-                UpdateExpression=expression,
-                ConditionExpression="leaseRunId = :run",
                 ExpressionAttributeValues={**values, ":run": {"S": run_id}},
+                **state_update(operation, when),
             )
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":

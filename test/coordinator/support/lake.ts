@@ -2,7 +2,7 @@
  * A small lake in moto for the coordinator tests: the state table, buckets, tier jobs, one
  * raw-zone crawler and catalog database pair per domain, the pii LF-tag and the alert topic,
  * as the Pulumi components would create them. Plus a controllable clock, a recording alerter
- * and a stand-in for the Python job's state writes (STATE.md).
+ * and a stand-in for the Python job's state writes (its expressions from handlers/contracts/state-table.json).
  */
 import { CreateTableCommand, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import {
@@ -17,7 +17,8 @@ import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadTablesYaml } from "../../../model";
+import { loadTablesYaml, stateKeys } from "../../../model";
+import { stateUpdate } from "../../../handlers/contracts/stateTable";
 import { SnsAlerter } from "../../../handlers/coordinator/aws/alerter";
 import { createClients, type AwsClients } from "../../../handlers/coordinator/aws/clients";
 import { createCoordinator, type Coordinator } from "../../../handlers/coordinator/coordinator";
@@ -267,10 +268,8 @@ export const job = {
     await lake.clients.dynamodb.send(
       new UpdateItemCommand({
         TableName: STATE_TABLE,
-        Key: { pk: { S: `table#${table}` } },
-        UpdateExpression:
-          "SET watermark = :w, watermarkKind = :k, schemaFingerprint = :f, lastRunId = :run, lastStatus = :s, lastLoadedAt = :at, rowsRead = :r, rowsWritten = :r, durationMs = :d REMOVE leaseRunId, leaseTier, leaseExpiresAt, lastError",
-        ConditionExpression: "leaseRunId = :run",
+        Key: { pk: { S: stateKeys.table(table) } },
+        ...stateUpdate("commit", ["position"]),
         ExpressionAttributeValues: {
           ":w": { S: result.watermark ?? "2024-05-06T23:00:00.000000Z" },
           ":k": { S: "timestamp" },
@@ -279,6 +278,7 @@ export const job = {
           ":s": { S: "LOADED" },
           ":at": { S: lake.clock.now().toISOString() },
           ":r": { N: String(result.rows ?? 10) },
+          ":wr": { N: String(result.rows ?? 10) },
           ":d": { N: "1234" },
         },
       }),
@@ -288,10 +288,9 @@ export const job = {
     await lake.clients.dynamodb.send(
       new UpdateItemCommand({
         TableName: STATE_TABLE,
-        Key: { pk: { S: `table#${table}` } },
+        Key: { pk: { S: stateKeys.table(table) } },
         // STATE.md "Failure": the failure names its run, so a late finalize of that run still sees it.
-        UpdateExpression: "SET lastStatus = :failed, lastError = :e, failedRunId = :run REMOVE leaseRunId, leaseTier, leaseExpiresAt",
-        ConditionExpression: "leaseRunId = :run",
+        ...stateUpdate("fail"),
         ExpressionAttributeValues: { ":failed": { S: "FAILED" }, ":e": { S: error }, ":run": { S: runId } },
       }),
     );
@@ -301,7 +300,7 @@ export const job = {
     await lake.clients.dynamodb.send(
       new UpdateItemCommand({
         TableName: STATE_TABLE,
-        Key: { pk: { S: `table#${table}` } },
+        Key: { pk: { S: stateKeys.table(table) } },
         UpdateExpression: "SET catalogFingerprint = :f",
         ExpressionAttributeValues: { ":f": { S: fingerprint } },
       }),

@@ -2,10 +2,10 @@
  * Two recorded 15-minute runs of the lake. The first with the real ingest job
  * (handlers/ingest/ingest_job.py, unchanged, under local Spark with boto3 pointed at moto) run
  * between its start and its finalize against a scratch MariaDB database created from
- * demo/source/schema.sql. As in the demo, the manifest's two lake roots are rewritten to local
- * folders (local Spark has no S3; demo/manifestStore.ts); the manifest itself, the result file and
- * the state table are moto's, and the job finds its source as in Glue: the tier job's
- * --connection_name, the Glue connection of that name (its JDBC URL pointed at the scratch
+ * demo/source/schema.sql. As in the demo, the coordinator addresses the lake in local folders
+ * (LAKE_RAW_ROOT, LAKE_WAREHOUSE_ROOT: local Spark has no S3); the manifest itself, the result file
+ * and the state table are moto's, and the job finds its source as in Glue: the manifest's
+ * source.connectionName, the Glue connection of that name (its JDBC URL pointed at the scratch
  * database here) and the Secrets Manager secret it names (holding the local user). Its finalize
  * queues crawls of the new tables and tags their PII columns; the crawls then end. In the second
  * run the job dies before touching anything: finalize gives the leases back and alerts by SNS.
@@ -14,7 +14,6 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { LocalLakeManifestStore } from "../../../demo/manifestStore";
 import { registerFullCopies } from "../../../demo/access";
 import { createClients } from "../../../handlers/coordinator/aws/clients";
 import { loadTablesYaml } from "../../../model";
@@ -122,12 +121,8 @@ export interface LakeRunRecording {
 export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: string): Promise<LakeRunRecording> {
   const dir = mkdtempSync(path.join(tmpdir(), "iam-rec-"));
   const e = lake.coordinator.environment;
-  const map = {
-    rawBucket: e["RAW_BUCKET"] as string,
-    warehouseBucket: e["WAREHOUSE_BUCKET"] as string,
-    rawRoot: `file://${dir}/raw/`,
-    warehouseRoot: `file://${dir}/warehouse/`,
-  };
+  // Local Spark has no S3: the coordinator addresses the lake under local folders (LAKE_RAW_ROOT, LAKE_WAREHOUSE_ROOT).
+  const roots = { raw: `file://${dir}/raw/`, warehouse: `file://${dir}/warehouse/` };
   const source = scratchSource();
   const jobLog = path.join(dir, "job.log");
   let jobExitCode = -1;
@@ -142,7 +137,7 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
         "-c",
         "import sys\nfrom lake_ingest.localconf import local_spark_conf, properties_file_text\nc = local_spark_conf(sys.argv[1], sys.argv[2], sys.argv[3])\nc.pop('spark.master')\nopen(sys.argv[4], 'w').write(properties_file_text(c))",
         catalog,
-        map.warehouseRoot,
+        roots.warehouse,
         jars,
         props,
       ],
@@ -152,11 +147,8 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
     const runJob: RunPlan["runJob"] = async ({ started, jobName }) => {
       const glueJob = lake.jobs.find((j) => j.name === jobName);
       if (!glueJob) throw new Error(`no synthesized Glue job ${jobName}`);
-      // Glue passes the job's default arguments (Glue-only ones aside) and the run's.
-      const args: Record<string, string> = {};
-      for (const [k, v] of Object.entries(glueJob.defaultArguments))
-        if (["--tier", "--state_table", "--connection_name"].includes(k)) args[k] = v;
-      Object.assign(args, { "--run_id": started.runId, "--manifest_uri": started.manifestUri });
+      // The run's arguments; the job's default arguments are Glue's own (the manifest names the rest).
+      const args: Record<string, string> = { "--run_id": started.runId, "--manifest_uri": started.manifestUri };
       const window = await recordWindow(motoUrl, async () => {
         const code = await runSpark(
           [
@@ -202,7 +194,7 @@ export async function recordLakeRunDetailed(lake: SynthesizedLake, motoUrl: stri
         // The next run's job dies before touching anything (Glue reports FAILED): leases back, alert.
         { tier: TIER, scheduledAt: NEXT_RUN_AT, runJob: async () => ({ state: "FAILED", message: "Executor lost (recorded test)" }) },
       ],
-      (inner) => new LocalLakeManifestStore(inner, map),
+      roots,
     );
     if (!job) throw new Error("the ingest job did not run");
     return { recordings: [run.coordinator, job], jobLog, jobExitCode };

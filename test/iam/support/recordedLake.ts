@@ -19,7 +19,8 @@ import { createCoordinator, type Coordinator } from "../../../handlers/coordinat
 import type { FinalizeReport } from "../../../handlers/coordinator/flows/finalizeRun";
 import type { StartRunReport } from "../../../handlers/coordinator/flows/startRun";
 import { memoryLog } from "../../../handlers/coordinator/log";
-import type { ManifestStore } from "../../../handlers/coordinator/ports";
+import type { LakeRoots } from "../../../handlers/coordinator/core/manifest";
+import { COORDINATOR_ENV } from "../../../handlers/contracts/coordinatorEnv";
 import { mockUpdateCrawler } from "../../coordinator/support/glueMock";
 import { crawlerStateEvent, jobStateEvent, scheduleEvent, SettableClock } from "./events";
 import { recordWindow, type RecordedRequest } from "./recorder";
@@ -114,24 +115,18 @@ export async function recordCoordinatorRuns(
   lake: SynthesizedLake,
   motoUrl: string,
   plans: readonly RunPlan[],
-  manifests?: (inner: ManifestStore) => ManifestStore,
+  /** The lake roots run manifests address (local folders for a job run by local Spark). */
+  lakeRoots?: LakeRoots,
 ): Promise<{ coordinator: ActorRecording; outcomes: RunOutcome[] }> {
   const clients = createClients({ endpoint: motoUrl, region: lake.region });
   await createSynthesizedLake(lake, clients);
   const updates = mockUpdateCrawler(clients.glue);
   try {
     const clock = new SettableClock(new Date(plans[0]?.scheduledAt ?? Date.now()));
-    const base = createCoordinator({ env: env(lake, motoUrl), bundleDir: REPO, clients, log: memoryLog(), clock });
-    const coordinator = manifests
-      ? createCoordinator({
-          env: env(lake, motoUrl),
-          bundleDir: REPO,
-          clients,
-          log: memoryLog(),
-          clock,
-          overrides: { manifests: manifests(base.ports.manifests) },
-        })
-      : base;
+    const roots = lakeRoots
+      ? { [COORDINATOR_ENV.lakeRawRoot]: lakeRoots.raw, [COORDINATOR_ENV.lakeWarehouseRoot]: lakeRoots.warehouse }
+      : {};
+    const coordinator = createCoordinator({ env: { ...env(lake, motoUrl), ...roots }, bundleDir: REPO, clients, log: memoryLog(), clock });
     const requests: RecordedRequest[] = [];
     const outcomes: RunOutcome[] = [];
     const tierJobs = JSON.parse(need(lake.coordinator.environment, "TIER_JOBS")) as Record<string, string>;
