@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from .canonical_sql import CanonicalSql
 
 
+# What estimated_rows answers when the engine has no estimate (PostgreSQL: a table never
+# analyzed): more than any table holds, so a caller that partitions reads splits.
+UNKNOWN_ROWS = 2**62
+
+
 class MetadataQueries(Protocol):
     """The plain JDBC connection a dialect runs its metadata queries on (source.Jdbc)."""
 
