@@ -105,7 +105,7 @@ def test_switch_from_mariadb_to_postgresql(lake: Lake, new_source: Lake) -> None
         "DELETE FROM country WHERE code = 'DE'",
     )
     quiet = pg.load(*specs(pg))
-    assert {t.name: (t.rowsRead, t.rowsDeleted) for t in quiet.tables}["ledger_event"] == (0, 0)
+    assert {t.name: (t.rowsRead, t.rowsDeleted or 0) for t in quiet.tables}["ledger_event"] == (0, 0)
     assert {t.name: t.rowsDeleted for t in quiet.tables}["country"] == 1
     with pytest.raises(AssertionError, match="differs from the source"):
         pg.assert_full_copy_equals_source(specs(pg)[0])  # the load alone leaves customer 3 behind

@@ -35,6 +35,7 @@ from typing import Any
 
 from . import dates
 from .canonical import check_supported, lake_key_digest, lake_row_hash, source_row_hash
+from .dialects.base import UNKNOWN_ROWS
 from .keyspace import HashedKeys, IntegralKeys
 from .source import Jdbc, SourceColumn
 from .source_snapshot import ConsistentRead
@@ -141,16 +142,17 @@ class Reconciler:
 
     def _space(self, src: ConsistentRead, lake: Any) -> IntegralKeys | HashedKeys:
         keys = self.t.keys
+        # The source's estimate can be far off (MariaDB: 0 for a table never analyzed) or missing
+        # (PostgreSQL, never analyzed): the full copy's row count is the floor, or the estimate.
+        known = self.t.estimated_rows if self.t.estimated_rows < UNKNOWN_ROWS else 0
         if self._integral():
             k = keys[0].quoted
             row = src.query(f"SELECT MIN({k}), MAX({k}) FROM {self.t.quoted_source_name}")[0]
             lake_row = lake.selectExpr("CAST(min(_k) AS STRING)", "CAST(max(_k) AS STRING)", "count(*)").collect()[0]
             ends = [int(v) for v in (*row, *lake_row[:2]) if v is not None]
             lo, hi = (min(ends), max(ends)) if ends else (0, 0)
-            # information_schema's estimate can be far off (0 for a table never analyzed)
-            rows = max(self.t.estimated_rows, int(lake_row[2]))
-            return IntegralKeys(keys[0], lo, hi, rows, self.chunk_rows)
-        return HashedKeys(keys, max(self.t.estimated_rows, lake.count()), self.chunk_rows)
+            return IntegralKeys(keys[0], lo, hi, max(known, int(lake_row[2])), self.chunk_rows)
+        return HashedKeys(keys, max(known, lake.count()), self.chunk_rows)
 
     def _by_ranges(self, mode: str, present: set[str]) -> Outcome:
         from pyspark import StorageLevel

@@ -3,7 +3,8 @@
 The rest of the job (strategies, job, writer) asks the dialect of the run manifest's
 source.engine and never names an engine: identifier quoting, column introspection, the select
 expression that maps each column into a Spark type, the source clock and the oldest open
-transaction (the incremental high mark), the snapshot change gate, the reconciliation's SQL (canonical), and the JDBC driver.
+transaction (the incremental high mark), the snapshot change gate, the reconciliation's SQL
+(canonical), and the JDBC driver.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .canonical_sql import CanonicalSql
+
+
+# What estimated_rows answers when the engine has no estimate (PostgreSQL: a table never
+# analyzed): more than any table holds, so a caller that partitions reads splits.
+UNKNOWN_ROWS = 2**62
 
 
 class MetadataQueries(Protocol):

@@ -48,7 +48,7 @@ plain SELECT: no lock beyond the ACCESS SHARE of any read, so writers are never 
 from __future__ import annotations
 
 from ..errors import SourceTableMissing
-from .base import ClockReading, Dialect, MetadataQueries, SourceColumn, add_url_params, parse_utc
+from .base import UNKNOWN_ROWS, ClockReading, Dialect, MetadataQueries, SourceColumn, add_url_params, parse_utc
 from .canonical_postgres import POSTGRES_CANONICAL
 
 APPLICATION_NAME = "lake_ingest"
@@ -129,7 +129,7 @@ class PostgresDialect(Dialect):
         if value is None:
             return 0
         # -1: never analyzed; unknown, so the caller counts the rows before deciding to split.
-        return int(value) if int(value) >= 0 else 2**62
+        return int(value) if int(value) >= 0 else UNKNOWN_ROWS
 
     def clock(self, db: MetadataQueries, schema: str | None = None) -> ClockReading:
         # schema: unused, pg_stat_activity is already scoped to the source's database
