@@ -45,6 +45,7 @@ from pyspark.sql import types as T
 
 from .errors import TableMoved
 from .schema_evolution import Evolution, plan_evolution
+from .steps import Steps
 
 LINEAGE = ("_ingested_at", "_run_id")
 PENDING_FILL = "lake.pending-fill"
@@ -96,9 +97,16 @@ class FullCopy:
     """One Iceberg table: <catalog>.<database>.<table>."""
 
     def __init__(
-        self, spark: SparkSession, catalog: str, database: str, table: str, merge_mode: str = "copy-on-write"
+        self,
+        spark: SparkSession,
+        catalog: str,
+        database: str,
+        table: str,
+        merge_mode: str = "copy-on-write",
+        steps: Steps | None = None,
     ) -> None:
         self.spark = spark
+        self.steps = steps or Steps()  # stage and publish are timed here
         self.merge_mode = merge_mode
         self.catalog = catalog
         self.database = database
@@ -218,23 +226,25 @@ class FullCopy:
         self.spark.sql(f"CALL {q(self.catalog)}.system.cherrypick_snapshot('{table_arg}', {int(staged)})")
 
     def _staged(self, run_id: str, write: Any) -> None:
-        # Before the write (no work for a run that cannot publish) and again before the publish.
-        parent = self._check_unmoved(self._base) if self._pinned else self.current_snapshot_id()
-        before = self._staged_ids(run_id, parent)  # an earlier attempt's, never published
-        with WAP_LOCK:
-            self.spark.conf.set("spark.wap.id", run_id)
-            try:
-                write()
-            finally:
-                self.spark.conf.unset("spark.wap.id")
-        mine = self._staged_ids(run_id, parent) - before
-        if len(mine) != 1:
-            raise RuntimeError(
-                f"{self.ident}: expected one snapshot staged by this attempt of run {run_id} on top of snapshot "
-                f"{parent}, found {sorted(mine)}; nothing is published"
-            )
-        self._check_unmoved(parent)  # right before the publish: lease still held, table unmoved
-        self._publish(run_id, parent, mine.pop())
+        with self.steps.step("stage"):
+            # Before the write (no work for a run that cannot publish) and again before the publish.
+            parent = self._check_unmoved(self._base) if self._pinned else self.current_snapshot_id()
+            before = self._staged_ids(run_id, parent)  # an earlier attempt's, never published
+            with WAP_LOCK:
+                self.spark.conf.set("spark.wap.id", run_id)
+                try:
+                    write()
+                finally:
+                    self.spark.conf.unset("spark.wap.id")
+        with self.steps.step("publish"):
+            mine = self._staged_ids(run_id, parent) - before
+            if len(mine) != 1:
+                raise RuntimeError(
+                    f"{self.ident}: expected one snapshot staged by this attempt of run {run_id} on top of snapshot "
+                    f"{parent}, found {sorted(mine)}; nothing is published"
+                )
+            self._check_unmoved(parent)  # right before the publish: lease still held, table unmoved
+            self._publish(run_id, parent, mine.pop())
 
     def merge(
         self,
