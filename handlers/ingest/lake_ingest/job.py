@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import canonical, clock, dates, session
@@ -123,6 +123,15 @@ def short_error(exc: BaseException) -> str:
 
 def ingest_date(manifest: Manifest) -> str:
     return parse_ts(manifest.created_at).strftime("%Y-%m-%d")
+
+
+# How far the clocks of the coordinator (manifest createdAt) and of a job may disagree.
+CLOCK_MARGIN = timedelta(minutes=15)
+
+
+def run_started(manifest: Manifest) -> datetime:
+    """No commit of this run is older: the manifest was written before the job started."""
+    return parse_ts(manifest.created_at) - CLOCK_MARGIN
 
 
 def lineage_fields() -> list[Any]:
@@ -319,7 +328,7 @@ class Loader:
         loaded = exists and base is not None
 
         with steps.step("catalog"):
-            applied = full.already_applied(m.run_id) if exists else None
+            applied = full.already_applied(m.run_id, since=run_started(m)) if exists else None
         if applied is not None:  # a retry of a run whose data is already published
             probe = self.read(select + " WHERE 1 = 0", columns)
             result.schemaFingerprint = self.fingerprint(probe.schema)
@@ -377,8 +386,7 @@ class Loader:
         ingested_at = datetime.now(UTC).replace(tzinfo=None)
         batch_dir = raw_batch_dir(spec.raw_path, ingest_date(m), m.run_id)
         with steps.step("rawBatch"):
-            batch = write_raw(self.spark, add_lineage(df, ingested_at, m.run_id), batch_dir)
-            result.rowsRead = batch.count() if batch is not None else 0
+            batch, result.rowsRead = write_raw(self.spark, add_lineage(df, ingested_at, m.run_id), batch_dir)
 
         from pyspark.sql import types as T
 
