@@ -40,4 +40,6 @@ npm run -s bench:program
 npm run -s bench:coordinator -- --quick
 if [ -x scripts/test-python.sh ]; then
   "$root/.venv/bin/python" bench/ingest_bench.py --tables 2 --rows 2000
+  "$root/.venv/bin/python" bench/fixed_work_bench.py --tables 2 --rows 2000
+  "$root/.venv/bin/python" bench/maintenance_bench.py --runs 4 --rows 2000
 fi

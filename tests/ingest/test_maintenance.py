@@ -109,3 +109,27 @@ def test_merge_on_read_delete_files_are_compacted(lake: Lake) -> None:
     report = maintain(lake.spark, full, 168)
     assert report["after"]["deleteFiles"] == 0 and report["after"]["dataFiles"] == 1, report
     lake.assert_full_copy_equals_source(spec)
+
+
+def test_old_metadata_files_go_after_each_commit_also_for_a_table_created_without_the_setting(lake: Lake) -> None:
+    """Snapshot expiry leaves every commit's metadata.json behind; the full copy's properties
+    (writer.METADATA_CLEANUP) delete the ones beyond previous-versions-max at each commit, and the
+    maintenance sets them on a table created before they existed."""
+    from lake_ingest.writer import METADATA_CLEANUP
+
+    spec = make_table(lake, "upkeep_meta", 20)
+    assert lake.load_one(spec).status == "LOADED"
+    full = full_copy(lake, spec)
+    keys = ", ".join(f"'{k}'" for k in METADATA_CLEANUP)
+    lake.spark.sql(f"ALTER TABLE {full.ident} UNSET TBLPROPERTIES ({keys})")  # as an older table
+    maintain(lake.spark, full, 168)
+    properties = {str(r[0]): str(r[1]) for r in lake.spark.sql(f"SHOW TBLPROPERTIES {full.ident}").collect()}
+    assert {k: properties.get(k) for k in METADATA_CLEANUP} == METADATA_CLEANUP
+    lake.spark.sql(f"ALTER TABLE {full.ident} SET TBLPROPERTIES ('write.metadata.previous-versions-max'='2')")
+    change_and_load(lake, spec, 3)  # at least two commits each (stage and publish)
+    table = full.iceberg_table()
+    assert table is not None
+    folder = os.path.join(urlparse(str(table.location())).path, "metadata")
+    versions = [name for name in os.listdir(folder) if name.endswith(".metadata.json")]
+    assert len(versions) == 3, versions  # the current one and two previous
+    lake.assert_full_copy_equals_source(spec)

@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import canonical, clock, dates, session
@@ -54,6 +54,7 @@ from .manifest import Manifest, TableSpec, Watermark, load_manifest
 from .reconcile import Outcome, Reconciler, Target
 from .source import Jdbc, SourceColumn, SourceConfig, resolve_source_config
 from .state import Commit, ReconcileStamp, StateStore
+from .steps import Steps
 from .strategies import (
     append_lower_bound,
     find_column,
@@ -88,8 +89,12 @@ class TableResult:
     maintenance: dict[str, Any] | None = None  # present when maintenance ran (maintenance.py)
     # present when the manifest carries tableSpec.catalog: what was set, or the error
     catalogMetadata: dict[str, Any] | None = None  # noqa: N815
-    # Milliseconds per step of the table's fixed work: leaseCheck, load (source reads, staging and
-    # publish), reconcile, maintenance, stateCommit (see Loader.timed).
+    # Milliseconds per step of the table's work (steps.py; each step without the steps inside it):
+    # leaseCheck, catalog (exists, already applied, pending fill), snapshotPin, sourceProbe
+    # (columns, high mark / MAX / checksum, partition bounds, schema probe), rawBatch (the source
+    # read and the raw Parquet batch), schema (create or evolve), prepare (dedupe, align, count),
+    # stage (the WAP write), publish (checks and cherry-pick), reconcile, maintenance,
+    # catalogMetadata (descriptions and comments), stateCommit, load (the rest of the load).
     stepsMs: dict[str, int] = dataclasses.field(default_factory=dict)  # noqa: N815
 
 
@@ -120,6 +125,15 @@ def short_error(exc: BaseException) -> str:
 
 def ingest_date(manifest: Manifest) -> str:
     return parse_ts(manifest.created_at).strftime("%Y-%m-%d")
+
+
+# How far the clocks of the coordinator (manifest createdAt) and of a job may disagree.
+CLOCK_MARGIN = timedelta(minutes=15)
+
+
+def run_started(manifest: Manifest) -> datetime:
+    """No commit of this run is older: the manifest was written before the job started."""
+    return parse_ts(manifest.created_at) - CLOCK_MARGIN
 
 
 def lineage_fields() -> list[Any]:
@@ -165,6 +179,7 @@ class Loader:
         self.jdbc = jdbc
         self.source_error = source_error
         self.jdbc_factory = jdbc_factory
+        self.steps = Steps()  # the current table's (run_one)
 
     def concurrency(self) -> int:
         if self.jdbc_factory is None and self.jdbc is not None:
@@ -189,9 +204,8 @@ class Loader:
         sc = self.spark.sparkContext
         sc.setLocalProperty("spark.scheduler.pool", spec.name)
         try:
-            loader = self
+            loader = copy.copy(self)  # its own step clock (and source client)
             if self.jdbc_factory is not None and self.jdbc is not None:
-                loader = copy.copy(self)
                 loader.jdbc = self.jdbc_factory()
             return loader.run_one(spec)
         except BaseException as exc:  # noqa: BLE001 -- run_one catches Exception; this is the rest
@@ -201,27 +215,25 @@ class Loader:
             sc.setLocalProperty("spark.scheduler.pool", None)
             thread.name = thread_name
 
-    @staticmethod
-    def timed(result: TableResult, step: str, begin: float) -> None:
-        """Adds the milliseconds since begin to the table's step (a step may run more than once)."""
-        result.stepsMs[step] = result.stepsMs.get(step, 0) + int((time.monotonic() - begin) * 1000)
+    def full_copy(self, spec: TableSpec) -> FullCopy:
+        return FullCopy(
+            self.spark, self.m.catalog, spec.target_database, spec.target_table, self.args.merge_mode, self.steps
+        )
 
     def run_one(self, spec: TableSpec) -> TableResult:
         started = time.monotonic()
-        result = TableResult(name=spec.name, status="FAILED")
+        self.steps = Steps()
+        result = TableResult(name=spec.name, status="FAILED", stepsMs=self.steps.ms)
         try:
-            self.state.require_lease(spec.name, self.m.run_id)
-            self.timed(result, "leaseCheck", started)
+            with self.steps.step("leaseCheck"):
+                self.state.require_lease(spec.name, self.m.run_id)
             if self.jdbc is None:
                 raise RuntimeError(self.source_error or "source not configured")
-            begin = time.monotonic()
-            if spec.reconcile is not None and spec.reconcile.skip_load:
-                self.reconcile_only(spec, result)
-            else:
-                self.load(spec, result, started)
-            # the load step without what commit() measured itself
-            self.timed(result, "load", begin)
-            result.stepsMs["load"] -= sum(v for k, v in result.stepsMs.items() if k not in ("load", "leaseCheck"))
+            with self.steps.step("load"):
+                if spec.reconcile is not None and spec.reconcile.skip_load:
+                    self.reconcile_only(spec, result)
+                else:
+                    self.load(spec, result, started)
         except LeaseNotHeld as exc:
             log.warning("%s: %s", spec.name, exc)
             result.status, result.error = "REFUSED", str(exc)
@@ -246,35 +258,32 @@ class Loader:
         result.status = status
         result.watermark = wm.value if wm is not None else None
         result.watermarkKind = wm.kind if wm is not None else None
-        begin = time.monotonic()
-        stamp = self.reconcile_after_load(spec, result)
+        stamp = None
         if spec.reconcile is not None:
-            self.timed(result, "reconcile", begin)
+            with self.steps.step("reconcile"):
+                stamp = self.reconcile_after_load(spec, result)
         if self.args.maintenance:  # inside the lease, after the publish, before the commit
-            begin = time.monotonic()
-            result.maintenance = self.maintain(spec)
-            self.timed(result, "maintenance", begin)
+            with self.steps.step("maintenance"):
+                result.maintenance = self.maintain(spec)
         if spec.catalog is not None:  # inside the lease, after the publish
-            begin = time.monotonic()
-            result.catalogMetadata = self.sync_catalog_metadata(spec)
-            self.timed(result, "catalogMetadata", begin)
-        begin = time.monotonic()
-        self.state.commit(
-            spec.name,
-            self.m.run_id,
-            Commit(
-                watermark=result.watermark,
-                watermark_kind=result.watermarkKind,
-                schema_fingerprint=result.schemaFingerprint or "",
-                status=status,
-                loaded_at=iso_ts(datetime.now(UTC)),
-                rows_read=result.rowsRead,
-                rows_written=result.rowsWritten,
-                duration_ms=int((time.monotonic() - started) * 1000),
-                reconcile=stamp,
-            ),
-        )
-        self.timed(result, "stateCommit", begin)
+            with self.steps.step("catalogMetadata"):
+                result.catalogMetadata = self.sync_catalog_metadata(spec)
+        with self.steps.step("stateCommit"):
+            self.state.commit(
+                spec.name,
+                self.m.run_id,
+                Commit(
+                    watermark=result.watermark,
+                    watermark_kind=result.watermarkKind,
+                    schema_fingerprint=result.schemaFingerprint or "",
+                    status=status,
+                    loaded_at=iso_ts(datetime.now(UTC)),
+                    rows_read=result.rowsRead,
+                    rows_written=result.rowsWritten,
+                    duration_ms=int((time.monotonic() - started) * 1000),
+                    reconcile=stamp,
+                ),
+            )
         log.info(
             "%s: %s rows read %d, written %d, watermark %s",
             spec.name,
@@ -289,7 +298,7 @@ class Loader:
         in the result and does not undo the load."""
         from .maintenance import maintain
 
-        full = FullCopy(self.spark, self.m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
+        full = self.full_copy(spec)
         if not full.exists():
             return None
         try:
@@ -323,21 +332,25 @@ class Loader:
 
     def load(self, spec: TableSpec, result: TableResult, started: float) -> None:
         assert self.jdbc is not None
-        jdbc, m = self.jdbc, self.m
-        columns = jdbc.columns(m.source_schema, spec.source_name)
+        jdbc, m, steps = self.jdbc, self.m, self.steps
+        with steps.step("sourceProbe"):
+            columns = jdbc.columns(m.source_schema, spec.source_name)
         select = select_list(columns) + f" FROM {spec.quoted_source_name}"
         keys, cursor = self.keys_and_cursor(spec, columns)
-        full = FullCopy(self.spark, m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
-        exists = full.exists()
+        full = self.full_copy(spec)
+        with steps.step("catalog"):
+            exists = full.exists()
         # The snapshot this load builds on, taken before the source is read: a publish requires
         # the table to be still there and this run to still hold the lease (no older read laid
         # over data a run that took the lease over has published).
-        base = full.pin(lambda: self.state.require_lease(spec.name, m.run_id), exists=exists)
+        with steps.step("snapshotPin"):
+            base = full.pin(lambda: self.state.require_lease(spec.name, m.run_id), exists=exists)
         # Loaded: the full copy has a published load. A table without one (created by a reload
         # that failed before its publish) is empty whatever the state says: loaded from the start.
         loaded = exists and base is not None
 
-        applied = full.already_applied(m.run_id) if exists else None
+        with steps.step("catalog"):
+            applied = full.already_applied(m.run_id, since=run_started(m)) if exists else None
         if applied is not None:  # a retry of a run whose data is already published
             probe = self.read(select + " WHERE 1 = 0", columns)
             result.schemaFingerprint = self.fingerprint(probe.schema)
@@ -357,32 +370,36 @@ class Loader:
             # compare by key ranges, move only those (on engines whose canonical form exists)
             self.snapshot_by_ranges(spec, result, full, select, started)
             return
-        if spec.strategy == "snapshot":
-            plan = plan_snapshot(jdbc, spec, loaded, columns)
-        elif spec.strategy == "incremental":
-            plan = plan_incremental(
-                jdbc, spec, columns, self.args.safety_lag_seconds, m.source_time_zone, m.source_schema
-            )
-        else:
-            plan = plan_append(jdbc, spec, columns)
+        with steps.step("sourceProbe"):
+            if spec.strategy == "snapshot":
+                plan = plan_snapshot(jdbc, spec, loaded, columns)
+            elif spec.strategy == "incremental":
+                plan = plan_incremental(
+                    jdbc, spec, columns, self.args.safety_lag_seconds, m.source_time_zone, m.source_schema
+                )
+            else:
+                plan = plan_append(jdbc, spec, columns)
 
         sql = select + (f" WHERE {plan.where}" if plan.where else "")
         if plan.unchanged:
-            probe = self.read(select + " WHERE 1 = 0", columns)
+            with steps.step("sourceProbe"):
+                probe = self.read(select + " WHERE 1 = 0", columns)
             result.schemaFingerprint = self.fingerprint(probe.schema)
             assert plan.new_watermark is not None
             self.commit(spec, result, plan.new_watermark, "UNCHANGED", started)
             return
 
-        predicates = partition_predicates(
-            jdbc, spec, m.source_schema, columns, plan.where, self.args.rows_per_partition, self.args.max_partitions
-        )
-        df = self.read(sql, columns, predicates)
+        with steps.step("sourceProbe"):
+            predicates = partition_predicates(
+                jdbc, spec, m.source_schema, columns, plan.where, self.args.rows_per_partition, self.args.max_partitions
+            )
+            df = self.read(sql, columns, predicates)
         result.schemaFingerprint = self.fingerprint(df.schema)
         if exists:  # refuse an incompatible change before anything is written
             from .schema_evolution import plan_evolution
 
-            plan_evolution(df.schema, full.schema())
+            with steps.step("schema"):
+                plan_evolution(df.schema, full.schema())
         if spec.strategy == "append" and loaded and spec.watermark is not None:
             # Keys re-read by the key lookback that the full copy already has are not new: they
             # go neither into the raw batch nor into the merge.
@@ -390,18 +407,19 @@ class Loader:
 
         ingested_at = datetime.now(UTC).replace(tzinfo=None)
         batch_dir = raw_batch_dir(spec.raw_path, ingest_date(m), m.run_id)
-        batch = write_raw(self.spark, add_lineage(df, ingested_at, m.run_id), batch_dir)
-        result.rowsRead = batch.count() if batch is not None else 0
+        with steps.step("rawBatch"):
+            batch, result.rowsRead = write_raw(self.spark, add_lineage(df, ingested_at, m.run_id), batch_dir)
 
         from pyspark.sql import types as T
 
         with_lineage = T.StructType([*df.schema.fields, *lineage_fields()])
-        if not exists:
-            full.create(with_lineage)
-            result.schemaChanged = True
-        else:
-            evolution = full.evolve(with_lineage, fill_added=loaded and spec.strategy != "snapshot")
-            result.schemaChanged = evolution.changed
+        with steps.step("schema"):
+            if not exists:
+                full.create(with_lineage)
+                result.schemaChanged = True
+            else:
+                evolution = full.evolve(with_lineage, fill_added=loaded and spec.strategy != "snapshot")
+                result.schemaChanged = evolution.changed
 
         wm = plan.new_watermark
         if spec.strategy == "snapshot":
@@ -455,7 +473,7 @@ class Loader:
         keys, _cursor = self.keys_and_cursor(spec, columns)
         by_lake = {c.lake_name: c for c in columns}
         if full is None:
-            full = FullCopy(self.spark, m.catalog, spec.target_database, spec.target_table, self.args.merge_mode)
+            full = self.full_copy(spec)
             if not full.exists():
                 raise TableError(f"{spec.name} has no full copy to reconcile yet: load it first")
             full.pin(lambda: self.state.require_lease(spec.name, m.run_id), exists=True)
@@ -545,7 +563,8 @@ class Loader:
         if loaded and spec.watermark is None:
             self.replace_content(spec, full, batch, keys, cursor, result)
             return
-        pending = full.pending_fill() if loaded else []
+        with self.steps.step("catalog"):
+            pending = full.pending_fill() if loaded else []
         in_source = {c.lake_name for c in columns}
         fill_columns = [c for c in pending if c.lower() in in_source]
         if batch is None and not fill_columns:
@@ -558,7 +577,8 @@ class Loader:
         present = {c.lower() for c in batch.columns}
         still_in_source = [c for c in aligned.columns if c.lower() in present]
         try:
-            result.rowsWritten = aligned.count()
+            with self.steps.step("prepare"):
+                result.rowsWritten = aligned.count()
             if not loaded:  # nothing in the full copy to merge with
                 full.append(aligned, self.m.run_id)
             else:

@@ -1,6 +1,9 @@
 """Iceberg maintenance of one full copy, run by the job after the table's load inside its lease
 (runs with --maintenance true: the catch-all tier, once a day), before the state commit.
 
+First, a table created before its properties included METADATA_CLEANUP (writer.py) gets them, so
+its old metadata files go too.
+
 Steps, in this order (Iceberg's Spark procedures):
 1. rewrite_data_files: small files (and data files with delete files) into larger ones;
 2. rewrite_position_delete_files: merge-on-read's position delete files compacted;
@@ -25,7 +28,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .writer import FullCopy, q
+from .writer import METADATA_CLEANUP, FullCopy, q
 
 log = logging.getLogger("lake_ingest.maintenance")
 
@@ -45,6 +48,15 @@ def file_counts(spark: Any, full: FullCopy) -> dict[str, int]:
     return counts
 
 
+def ensure_metadata_cleanup(spark: Any, full: FullCopy) -> None:
+    table = full.iceberg_table()
+    properties = table.properties() if table is not None else None
+    if properties is None or all(properties.get(k) == v for k, v in METADATA_CLEANUP.items()):
+        return
+    settings = ", ".join(f"{_sql_string(k)}={_sql_string(v)}" for k, v in METADATA_CLEANUP.items())
+    spark.sql(f"ALTER TABLE {full.ident} SET TBLPROPERTIES ({settings})")
+
+
 def maintain(spark: Any, full: FullCopy, retention_hours: int, now: datetime | None = None) -> dict[str, Any]:
     """Runs the four steps on full (an existing Iceberg table); returns the measurements."""
     if retention_hours < 1:
@@ -56,6 +68,7 @@ def maintain(spark: Any, full: FullCopy, retention_hours: int, now: datetime | N
     call = f"CALL {q(full.catalog)}.system"
     started = time.monotonic()
     report: dict[str, Any] = {"retentionHours": retention_hours, "before": file_counts(spark, full)}
+    ensure_metadata_cleanup(spark, full)
     seconds: dict[str, float] = {}
 
     def step(name: str, sql: str) -> Any:

@@ -280,7 +280,7 @@ class Reconciler:
             for c in conditions
         ]
         df = reduce(lambda a, b: a.unionByName(b), reads)
-        batch = write_raw(
+        batch, _rows = write_raw(
             self.spark, add_lineage(df, datetime.now(UTC).replace(tzinfo=None), self.t.run_id), self.t.raw_batch_dir
         )
         if batch is None:

@@ -45,14 +45,22 @@ from pyspark.sql import types as T
 
 from .errors import TableMoved
 from .schema_evolution import Evolution, plan_evolution
+from .steps import Steps
 
 LINEAGE = ("_ingested_at", "_run_id")
 PENDING_FILL = "lake.pending-fill"
 ROW_FLAG = "_lake_full_row"  # merge source: a whole row (true) or a fill of added columns (false)
+# Old metadata files go with each commit: snapshot expiry does not remove them, so without these
+# every commit's metadata.json (each listing every snapshot kept) stays (bench/maintenance_bench.py).
+METADATA_CLEANUP = {
+    "write.metadata.delete-after-commit.enabled": "true",
+    "write.metadata.previous-versions-max": "100",
+}
 TABLE_PROPERTIES = {
     "format-version": "2",
     "write.wap.enabled": "true",
     "write.parquet.compression-codec": "zstd",
+    **METADATA_CLEANUP,
 }
 
 
@@ -83,23 +91,32 @@ def delete_path(spark: SparkSession, uri: str) -> None:
         fs.delete(path, True)
 
 
-def write_raw(spark: SparkSession, df: DataFrame, batch_dir: str) -> DataFrame | None:
-    """Writes (overwrites) the batch; returns it read back from Parquet, or None when empty."""
+def write_raw(spark: SparkSession, df: DataFrame, batch_dir: str) -> tuple[DataFrame | None, int]:
+    """Writes (overwrites) the batch; returns it read back from Parquet (None when empty) and its
+    row count (counted once: the caller's rowsRead)."""
     df.write.mode("overwrite").parquet(batch_dir)
     batch = spark.read.parquet(batch_dir)
-    if batch.limit(1).count() == 0:
+    rows = batch.count()
+    if rows == 0:
         delete_path(spark, batch_dir)
-        return None
-    return batch
+        return None, 0
+    return batch, rows
 
 
 class FullCopy:
     """One Iceberg table: <catalog>.<database>.<table>."""
 
     def __init__(
-        self, spark: SparkSession, catalog: str, database: str, table: str, merge_mode: str = "copy-on-write"
+        self,
+        spark: SparkSession,
+        catalog: str,
+        database: str,
+        table: str,
+        merge_mode: str = "copy-on-write",
+        steps: Steps | None = None,
     ) -> None:
         self.spark = spark
+        self.steps = steps or Steps()  # stage and publish are timed here
         self.merge_mode = merge_mode
         self.catalog = catalog
         self.database = database
@@ -108,6 +125,7 @@ class FullCopy:
         self._pinned = False
         self._base: int | None = None
         self._before_publish: Callable[[], None] | None = None
+        self._schema: T.StructType | None = None  # read once per load; reset by create and evolve
 
     def pin(self, before_publish: Callable[[], None] | None = None, exists: bool | None = None) -> int | None:
         """Records the current snapshot (None: no table or no data yet); every later publish
@@ -120,7 +138,7 @@ class FullCopy:
 
     def exists(self) -> bool:
         try:
-            self.spark.read.table(self.ident).schema  # noqa: B018
+            self._schema = self.spark.read.table(self.ident).schema  # read anyway: kept for schema()
             return True
         except Exception as exc:  # AnalysisException: TABLE_OR_VIEW_NOT_FOUND
             if "TABLE_OR_VIEW_NOT_FOUND" in str(exc) or "not found" in str(exc).lower():
@@ -128,7 +146,9 @@ class FullCopy:
             raise
 
     def schema(self) -> T.StructType:
-        return self.spark.read.table(self.ident).schema
+        if self._schema is None:
+            self._schema = self.spark.read.table(self.ident).schema
+        return self._schema
 
     def create(self, schema: T.StructType) -> None:
         self.spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {q(self.catalog)}.{q(self.database)}")
@@ -136,6 +156,7 @@ class FullCopy:
         modes = {f"write.{op}.mode": self.merge_mode for op in ("merge", "update", "delete")}
         props = ", ".join(f"'{k}'='{v}'" for k, v in {**TABLE_PROPERTIES, **modes}.items())
         self.spark.sql(f"CREATE TABLE IF NOT EXISTS {self.ident} ({cols}) USING iceberg TBLPROPERTIES ({props})")
+        self._schema = None
 
     def evolve(self, source: T.StructType, fill_added: bool = False) -> Evolution:
         """fill_added: the full copy has rows, so columns added now are recorded as pending a
@@ -147,6 +168,8 @@ class FullCopy:
             self.spark.sql(f"ALTER TABLE {self.ident} ADD COLUMNS ({q(f.name)} {f.dataType.simpleString()})")
         for name, dt in evo.widen:
             self.spark.sql(f"ALTER TABLE {self.ident} ALTER COLUMN {q(name)} TYPE {dt.simpleString()}")
+        if evo.changed:
+            self._schema = None
         return evo
 
     def pending_fill(self) -> list[str]:
@@ -177,65 +200,106 @@ class FullCopy:
         return batch.select(*cols)
 
     # -- snapshots and write-audit-publish ---------------------------------------------------
-    def current_snapshot_id(self) -> int | None:
-        """The main branch's snapshot as committed now (the catalog's cached table is refreshed,
-        so a commit by another job is seen)."""
-        self.spark.sql(f"REFRESH TABLE {self.ident}")
-        rows = self.spark.sql(f"SELECT snapshot_id FROM {self.ident}.refs WHERE name = 'main'").collect()
-        return int(rows[0][0]) if rows else None
+    def iceberg_table(self) -> Any | None:
+        """The table through Iceberg's Java API, refreshed from the catalog (so a commit by another
+        job is seen; the catalog's cached table is the same object, so Spark's next read of the
+        table sees it too); None when there is no such table. Snapshot reads through it need no
+        Spark job (a query of a metadata table such as .refs or .snapshots costs one each)."""
+        from py4j.protocol import Py4JJavaError
 
-    def _check_unmoved(self, expected: int | None) -> int | None:
-        """Raises LeaseNotHeld (from before_publish) or TableMoved; returns the current snapshot."""
+        jvm = self.spark.sparkContext._jvm
+        try:
+            table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(self.spark._jsparkSession, self.ident)
+        except Py4JJavaError as exc:
+            if exc.java_exception.getClass().getSimpleName() == "NoSuchTableException":
+                return None
+            raise
+        table.refresh()
+        return table
+
+    def current_snapshot_id(self, table: Any | None = None) -> int | None:
+        """The main branch's snapshot as committed now (table: one just refreshed)."""
+        table = table if table is not None else self.iceberg_table()
+        snapshot = table.currentSnapshot() if table is not None else None
+        return int(snapshot.snapshotId()) if snapshot is not None else None
+
+    def _check_unmoved(self, expected: int | None) -> Any | None:
+        """Raises LeaseNotHeld (from before_publish) or TableMoved; returns the table as refreshed
+        for the check (None: no such table, and none expected)."""
         if self._before_publish is not None:
             self._before_publish()
-        current = self.current_snapshot_id()
+        table = self.iceberg_table()
+        current = self.current_snapshot_id(table) if table is not None else None
         if current != expected:
             raise TableMoved(
                 f"{self.ident} moved to snapshot {current} since this load started at {expected}: "
                 "another run wrote it; this run's data is not published"
             )
-        return current
+        return table
 
-    def already_applied(self, run_id: str) -> dict[str, str] | None:
-        """Summary of the published commit of this run, if the table's current history has one."""
-        if not self.exists():
+    def already_applied(self, run_id: str, since: datetime | None = None) -> dict[str, str] | None:
+        """Summary of the published commit of this run, if the table's current history has one.
+        since: no commit of this run is older (the run's start, less a margin for clocks): the
+        walk back through the history stops there instead of reading every snapshot kept."""
+        table = self.iceberg_table()
+        if table is None:
             return None
-        rows = self.spark.sql(
-            f"SELECT s.summary FROM {self.ident}.snapshots s JOIN {self.ident}.history h "
-            f"ON s.snapshot_id = h.snapshot_id WHERE h.is_current_ancestor AND "
-            f"(s.summary['wap.id'] = '{run_id}' OR s.summary['published-wap-id'] = '{run_id}')"
-        ).collect()
-        return dict(rows[0][0]) if rows else None
+        stop_ms = int(since.timestamp() * 1000) if since is not None else None
+        snapshot = table.currentSnapshot()
+        while snapshot is not None:
+            if stop_ms is not None and snapshot.timestampMillis() < stop_ms:
+                return None
+            summary = snapshot.summary()
+            if run_id in (summary.get("wap.id"), summary.get("published-wap-id")):
+                return {str(k): str(v) for k, v in summary.items()}
+            parent = snapshot.parentId()
+            snapshot = table.snapshot(parent) if parent is not None else None
+        return None
 
-    def _staged_ids(self, run_id: str, parent: int | None) -> set[int]:
-        """The snapshots staged with this run's wap.id on top of parent (any attempt's)."""
-        rows = self.spark.sql(
-            f"SELECT snapshot_id, parent_id FROM {self.ident}.snapshots WHERE summary['wap.id'] = '{run_id}'"
-        ).collect()
-        return {int(r[0]) for r in rows if (r[1] if r[1] is None else int(r[1])) == parent}
+    @staticmethod
+    def _staged_since(table: Any, run_id: str, parent: int | None, since_ms: int) -> set[int]:
+        """The snapshots staged with this run's wap.id on top of parent and committed at or after
+        since_ms (the table's snapshot list is in commit order: read from its end)."""
+        snapshots = table.snapshots()
+        found: set[int] = set()
+        for i in range(snapshots.size() - 1, -1, -1):
+            snapshot = snapshots.get(i)
+            if snapshot.timestampMillis() < since_ms:
+                break
+            if snapshot.summary().get("wap.id") == run_id and snapshot.parentId() == parent:
+                found.add(int(snapshot.snapshotId()))
+        return found
 
     def _publish(self, run_id: str, parent: int | None, staged: int) -> None:
         table_arg = f"{q(self.database)}.{q(self.table)}"
         self.spark.sql(f"CALL {q(self.catalog)}.system.cherrypick_snapshot('{table_arg}', {int(staged)})")
 
     def _staged(self, run_id: str, write: Any) -> None:
-        # Before the write (no work for a run that cannot publish) and again before the publish.
-        parent = self._check_unmoved(self._base) if self._pinned else self.current_snapshot_id()
-        before = self._staged_ids(run_id, parent)  # an earlier attempt's, never published
-        with WAP_LOCK:
-            self.spark.conf.set("spark.wap.id", run_id)
-            try:
-                write()
-            finally:
-                self.spark.conf.unset("spark.wap.id")
-        mine = self._staged_ids(run_id, parent) - before
-        if len(mine) != 1:
-            raise RuntimeError(
-                f"{self.ident}: expected one snapshot staged by this attempt of run {run_id} on top of snapshot "
-                f"{parent}, found {sorted(mine)}; nothing is published"
-            )
-        self._check_unmoved(parent)  # right before the publish: lease still held, table unmoved
-        self._publish(run_id, parent, mine.pop())
+        jvm = self.spark.sparkContext._jvm
+        with self.steps.step("stage"):
+            # Before the write (no work for a run that cannot publish) and again before the publish.
+            if self._pinned:
+                self._check_unmoved(self._base)
+            parent = self._base if self._pinned else self.current_snapshot_id()
+            # Snapshots are stamped by this driver's clock: an earlier attempt's staged snapshot
+            # (never published) is older than this write.
+            write_started_ms = int(jvm.java.lang.System.currentTimeMillis())
+            with WAP_LOCK:
+                self.spark.conf.set("spark.wap.id", run_id)
+                try:
+                    write()
+                finally:
+                    self.spark.conf.unset("spark.wap.id")
+        with self.steps.step("publish"):
+            # right before the publish: lease still held, table unmoved (one refresh for both)
+            table = self._check_unmoved(parent)
+            mine = self._staged_since(table, run_id, parent, write_started_ms)
+            if len(mine) != 1:
+                raise RuntimeError(
+                    f"{self.ident}: expected one snapshot staged by this attempt of run {run_id} on top of snapshot "
+                    f"{parent}, found {sorted(mine)}; nothing is published"
+                )
+            self._publish(run_id, parent, mine.pop())
 
     def merge(
         self,
