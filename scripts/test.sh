@@ -38,4 +38,5 @@ npm run -s bench:program
 npm run -s bench:coordinator -- --quick
 if [ -x scripts/test-python.sh ]; then
   "$root/.venv/bin/python" bench/ingest_bench.py --tables 2 --rows 2000
+  "$root/.venv/bin/python" bench/scale_bench.py --tables 3 --rows 2000 --concurrency 2 --fast-tables 2
 fi
