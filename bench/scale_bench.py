@@ -19,7 +19,7 @@ are written as JSON (also after each run, so a cut run keeps what it measured); 
 --measured <file>` derives the Glue cost per day from them (cli/measured.ts reads the format).
 
   .venv/bin/python bench/scale_bench.py [--tables 300] [--rows 10000] [--concurrency 8]
-      [--fast-tables 30] [--sample-tables K] [--json out.json]
+      [--fast-tables 30] [--sample-tables K] [--skip sequential,fast] [--json out.json]
 
 Needs scripts/mariadb.sh, scripts/ingest-deps.sh and a moto server (started here if missing).
 """
@@ -226,10 +226,18 @@ def main() -> int:
         default=0,
         help="tables of the sequential and full-reload runs (default: all); fewer when the machine is too slow",
     )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated runs to leave out: sequential, fast (the 15-minute tier); for a short run at 100k rows",
+    )
     parser.add_argument("--json", help="write the figures to this file (also after each run)")
     a = parser.parse_args()
     if a.fast_tables > a.tables:
         parser.error(f"--fast-tables {a.fast_tables} is more than --tables {a.tables}")
+    skip = {s for s in a.skip.split(",") if s}
+    if skip - {"sequential", "fast"}:
+        parser.error(f"--skip {a.skip}: only sequential and fast can be left out")
 
     for key, value in {
         "LAKE_SOURCE_USER": "lake_ingest",
@@ -286,16 +294,15 @@ def main() -> int:
         print_run(first)
         write_json(a.json, report)
         # The comparisons first (a loaded machine may not finish the long run), the whole tier last.
-        plan: list[tuple[str, str, list[dict[str, Any]], int, float]] = [
-            ("daily sequential", "daily", incremental[:sample], 1, a.change),
-        ]
+        plan: list[tuple[str, str, list[dict[str, Any]], int, float]] = []
+        if "sequential" not in skip:
+            plan.append(("daily sequential", "daily", incremental[:sample], 1, a.change))
         if sample < a.tables:  # the sequential run's and the full reload's twin: the same sample
             plan.append(("daily concurrent sample", "daily", incremental[:sample], a.concurrency, a.change))
-        plan += [
-            ("daily full reload", "daily", snapshot[:sample], a.concurrency, a.change),
-            ("15-minute tier", "every_15_min", incremental[: a.fast_tables], a.concurrency, a.fast_change),
-            ("daily concurrent", "daily", incremental, a.concurrency, a.change),
-        ]
+        plan.append(("daily full reload", "daily", snapshot[:sample], a.concurrency, a.change))
+        if "fast" not in skip:
+            plan.append(("15-minute tier", "every_15_min", incremental[: a.fast_tables], a.concurrency, a.fast_change))
+        plan.append(("daily concurrent", "daily", incremental, a.concurrency, a.change))
         for label, tier, specs, concurrency, fraction in plan:
             time.sleep(1.5)  # past the safety lag of the previous run's high-water mark
             change(db, len(specs), fraction)
