@@ -289,7 +289,9 @@ def main() -> int:
     try:
         setup = incremental + snapshot[:sample]
         initial, t_initial = bench.run(setup, a.concurrency, "daily")
-        first = measured("initial load", "daily", "incremental", 1.0, a.concurrency, a.rows, initial, t_initial)
+        first = measured(
+            "initial load", "daily", "incremental and snapshot", 1.0, a.concurrency, a.rows, initial, t_initial
+        )
         report.runs.append(first)
         print_run(first)
         write_json(a.json, report)
