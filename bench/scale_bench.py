@@ -1,15 +1,25 @@
-"""Benchmark of concurrent table loads and Iceberg maintenance (prints figures; not a test).
+"""Benchmark of the ingest job at the source's real scale (prints figures; not a test).
 
-On a generated source (N tables x R rows, see ingest_bench.py), loads everything once, then in
-one run side by side:
-  - a daily run with 1% of rows changed, sequential (--table_concurrency 1) and concurrent
-    (--table_concurrency C), each on its own fresh 1% change; wall time and the mean fixed
-    work per table by step (stepsMs);
-  - K small incremental runs of one table without maintenance and of a twin table with
-    maintenance after every run: data files, delete files and snapshots at the end.
+On a generated source (N tables x R rows, cursor updated_at a day old, generated in MariaDB by
+INSERT ... SELECT from its sequence engine), loads everything once (an incremental full
+copy of every table, a snapshot full copy of the sampled ones), then side by side in one run, each run on its
+own fresh change of the source:
+  - daily, sequential: the incremental tables, --table_concurrency 1, 1% of rows changed;
+  - daily, full reload: the snapshot tables (they read every row), concurrency C, 1% changed,
+    against the same incremental tables at concurrency C;
+  - 15-minute tier: the first F incremental tables, concurrency C, 0.1% changed (a 15-minute
+    share of a day's changes);
+  - daily, concurrent: the N incremental tables, --table_concurrency C, 1% changed.
+With --sample-tables K the sequential and full-reload runs (and their incremental twin) take the
+first K tables only (a loaded machine cannot run 300 tables one by one in an evening); the
+summary then compares per table and says so.
+and the fixed work per table by step (stepsMs, mean over the tables of each run). Every figure
+is printed with the load average at the time (the machine is shared). With --json the figures
+are written as JSON (also after each run, so a cut run keeps what it measured); `lake plan
+--measured <file>` derives the Glue cost per day from them (cli/measured.ts reads the format).
 
-  .venv/bin/python bench/scale_bench.py [--tables 30] [--rows 10000] [--concurrency 4] [--runs 8]
-  (scale to 300 tables with --tables 300)
+  .venv/bin/python bench/scale_bench.py [--tables 300] [--rows 10000] [--concurrency 8]
+      [--fast-tables 30] [--sample-tables K] [--skip sequential,fast] [--json out.json]
 
 Needs scripts/mariadb.sh, scripts/ingest-deps.sh and a moto server (started here if missing).
 """
@@ -19,10 +29,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
 import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -33,8 +46,45 @@ import local_harness  # noqa: E402
 from lake_ingest.args import JobArgs  # noqa: E402
 from lake_ingest.job import JobResult, run  # noqa: E402
 from lake_ingest.localconf import local_spark_conf  # noqa: E402
-from lake_ingest.maintenance import file_counts  # noqa: E402
-from lake_ingest.writer import FullCopy  # noqa: E402
+
+FORMAT = "lake-scale-bench/1"  # the JSON's "format"; cli/measured.ts checks it
+
+
+@dataclass
+class MeasuredRun:
+    """One timed run of the job, as written to the JSON."""
+
+    label: str
+    tier: str
+    strategy: str
+    tables: int
+    rowsPerTable: int  # noqa: N815 (JSON field names)
+    changeFraction: float  # noqa: N815
+    concurrency: int
+    wallSeconds: float  # noqa: N815
+    rowsRead: int  # noqa: N815
+    loadAverage: list[float]  # noqa: N815 (1, 5 and 15 minutes, when the run ended)
+    stepsMsMean: dict[str, float]  # noqa: N815 (mean milliseconds per table and step)
+    durationMsMean: float  # noqa: N815 (mean of the tables' own durations)
+
+
+@dataclass
+class Report:
+    format: str
+    measuredAt: str  # noqa: N815
+    cores: int
+    tables: int
+    rowsPerTable: int  # noqa: N815
+    concurrency: int
+    runs: list[MeasuredRun] = field(default_factory=list)
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def load_text(load: list[float]) -> str:
+    return f"load {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
 
 
 class Bench:
@@ -43,22 +93,26 @@ class Bench:
         self.ddb = local_harness.ddb_client()
         self.state = f"bench-state-{db}"
 
-    def spec(self, name: str, source: str) -> dict[str, Any]:
-        entry: dict[str, Any] = {"name": name, "source": source, "domain": "bench", "strategy": "incremental"}
-        entry.update({"cursor": "updated_at", "primaryKey": ["id"]})
+    def spec(self, name: str, source: str, strategy: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {"name": name, "source": source, "domain": "bench", "strategy": strategy}
+        entry["primaryKey"] = ["id"]
+        if strategy == "incremental":
+            entry["cursor"] = "updated_at"
         return local_harness.table_spec(entry, self.lake_uri, self.db, prefix=self.db)
 
-    def run(self, specs: list[dict[str, Any]], concurrency: int, maintenance: bool = False) -> tuple[JobResult, float]:
+    def run(self, specs: list[dict[str, Any]], concurrency: int, tier: str) -> tuple[JobResult, float]:
         run_id = f"bench-{uuid.uuid4().hex[:8]}"
         manifest = local_harness.plan_run(
             self.ddb,
             run_id=run_id,
-            tier="daily",
+            tier=tier,
             specs=specs,
             lake_uri=self.lake_uri,
             state_table=self.state,
             source_db=self.db,
         )
+        if len(manifest["tables"]) != len(specs):
+            raise SystemExit(f"run {run_id}: leased {len(manifest['tables'])} of {len(specs)} tables")
         path = os.path.join(self.tmp, f"{run_id}.json")
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(manifest, handle)
@@ -68,7 +122,6 @@ class Bench:
             jdbc_url="jdbc:mysql://127.0.0.1:3306/",
             safety_lag_seconds=1,
             table_concurrency=concurrency,
-            maintenance=maintenance,
         )
         started = time.monotonic()
         result = run(self.spark, args)
@@ -79,19 +132,112 @@ class Bench:
         return result, elapsed
 
 
-def mean_steps(result: JobResult) -> str:
+def mean_steps(result: JobResult) -> dict[str, float]:
     keys = sorted({k for t in result.tables for k in t.stepsMs})
     n = max(1, len(result.tables))
-    return ", ".join(f"{k} {sum(t.stepsMs.get(k, 0) for t in result.tables) / n:.0f} ms" for k in keys)
+    return {k: round(sum(t.stepsMs.get(k, 0) for t in result.tables) / n, 1) for k in keys}
+
+
+def steps_text(steps: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.0f} ms" for k, v in steps.items())
+
+
+def measured(
+    label: str, tier: str, strategy: str, fraction: float, concurrency: int, rows: int, res: JobResult, wall: float
+) -> MeasuredRun:
+    n = max(1, len(res.tables))
+    return MeasuredRun(
+        label=label,
+        tier=tier,
+        strategy=strategy,
+        tables=len(res.tables),
+        rowsPerTable=rows,
+        changeFraction=fraction,
+        concurrency=concurrency,
+        wallSeconds=round(wall, 2),
+        rowsRead=sum(t.rowsRead for t in res.tables),
+        loadAverage=load_average(),
+        stepsMsMean=mean_steps(res),
+        durationMsMean=round(sum(t.durationMs for t in res.tables) / n, 1),
+    )
+
+
+def print_run(m: MeasuredRun) -> None:
+    print(
+        f"{m.label:>24}: {m.tables} tables x{m.concurrency} in {m.wallSeconds:7.1f} s "
+        f"({m.wallSeconds / max(1, m.tables):.2f} s/table wall, {m.durationMsMean / 1000:.2f} s/table own), "
+        f"rows read {m.rowsRead}; {load_text(m.loadAverage)}",
+        flush=True,
+    )
+    print(f"{'':>26}per table by step: {steps_text(m.stepsMsMean)}", flush=True)
+
+
+def write_json(path: str | None, report: Report) -> None:
+    if path is None:
+        return
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(asdict(report), handle, indent=2)
+        handle.write("\n")
+    os.replace(tmp, path)
+
+
+def summary(report: Report) -> None:
+    """The goals, per table where the runs differ in table count (a sample: extrapolated)."""
+    by = {m.label: m for m in report.runs}
+    seq, conc = by.get("daily sequential"), by.get("daily concurrent")
+    twin = by.get("daily concurrent sample", conc)
+    full = by.get("daily full reload")
+    print()
+    if seq and (conc or twin):
+        whole = conc or twin
+        assert whole is not None
+        per_seq, per_conc = seq.wallSeconds / seq.tables, whole.wallSeconds / whole.tables
+        sampled = seq.tables < whole.tables
+        estimate = (
+            f" (sequential of {seq.tables} tables extrapolated: {per_seq * conc.tables:.0f} s)" if sampled else ""
+        )
+        ratio = per_conc / per_seq
+        goal = "met" if ratio <= 0.25 else "not met"
+        print(f"concurrent / sequential wall time per table: {ratio:.2f} (goal <= 0.25: {goal}){estimate}")
+    if twin and full:
+        speedup = full.wallSeconds / twin.wallSeconds
+        goal = "met" if speedup >= 5 else "not met"
+        print(
+            f"incremental speedup over full reload ({full.tables} tables x{full.concurrency}): {speedup:.1f}x "
+            f"(goal >= 5x: {goal})"
+        )
+    fast = by.get("15-minute tier")
+    if fast:
+        print(f"15-minute tier, {fast.tables} tables: {fast.wallSeconds:.1f} s of its 900 s window")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--tables", type=int, default=30)
+    parser.add_argument("--tables", type=int, default=300)
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--runs", type=int, default=8, help="small runs for the file-count comparison")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--fast-tables", type=int, default=30, help="tables of the 15-minute tier run")
+    parser.add_argument("--change", type=float, default=0.01, help="share of rows changed before a daily run")
+    parser.add_argument("--fast-change", type=float, default=0.001, help="share changed before the 15-minute run")
+    parser.add_argument(
+        "--sample-tables",
+        type=int,
+        default=0,
+        help="tables of the sequential and full-reload runs (default: all); fewer when the machine is too slow",
+    )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated runs to leave out: sequential, fast (the 15-minute tier); for a short run at 100k rows",
+    )
+    parser.add_argument("--json", help="write the figures to this file (also after each run)")
     a = parser.parse_args()
+    if a.fast_tables > a.tables:
+        parser.error(f"--fast-tables {a.fast_tables} is more than --tables {a.tables}")
+    skip = {s for s in a.skip.split(",") if s}
+    if skip - {"sequential", "fast"}:
+        parser.error(f"--skip {a.skip}: only sequential and fast can be left out")
 
     for key, value in {
         "LAKE_SOURCE_USER": "lake_ingest",
@@ -111,7 +257,21 @@ def main() -> int:
     db = f"scale_{uuid.uuid4().hex[:6]}"
     tmp = tempfile.mkdtemp(prefix="scale-bench-")
     lake_uri = f"file://{tmp}/"
+    report = Report(
+        format=FORMAT,
+        measuredAt=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        cores=os.cpu_count() or 0,
+        tables=a.tables,
+        rowsPerTable=a.rows,
+        concurrency=a.concurrency,
+    )
+    started = time.monotonic()
     generate(db, a.tables, a.rows)
+    print(
+        f"generated {a.tables} tables x {a.rows} rows in {time.monotonic() - started:.1f} s; "
+        f"{report.cores} cores, {load_text(load_average())}",
+        flush=True,
+    )
 
     from pyspark.sql import SparkSession
 
@@ -123,42 +283,53 @@ def main() -> int:
     bench = Bench(spark, db, lake_uri, tmp)
     local_harness.ensure_state_table(bench.ddb, bench.state)
     names = [f"bench_{i:03d}" for i in range(a.tables)]
-    specs = [bench.spec(n, n) for n in names]
+    incremental = [bench.spec(n, n, "incremental") for n in names]
+    snapshot = [bench.spec(f"{n}_full", n, "snapshot") for n in names]
+    sample = min(a.sample_tables or a.tables, a.tables)
     try:
-        _initial, t_initial = bench.run(specs, a.concurrency)
-        print(
-            f"initial load of {a.tables} x {a.rows} rows: {t_initial:.1f} s (concurrency {a.concurrency})", flush=True
+        setup = incremental + snapshot[:sample]
+        initial, t_initial = bench.run(setup, a.concurrency, "daily")
+        first = measured(
+            "initial load", "daily", "incremental and snapshot", 1.0, a.concurrency, a.rows, initial, t_initial
         )
-        timings = {}
-        for label, concurrency in (("sequential", 1), ("concurrent", a.concurrency)):
+        report.runs.append(first)
+        print_run(first)
+        write_json(a.json, report)
+        # The comparisons first (a loaded machine may not finish the long run), the whole tier last.
+        plan: list[tuple[str, str, list[dict[str, Any]], int, float]] = []
+        if "sequential" not in skip:
+            plan.append(("daily sequential", "daily", incremental[:sample], 1, a.change))
+        if sample < a.tables:  # the sequential run's and the full reload's twin: the same sample
+            plan.append(("daily concurrent sample", "daily", incremental[:sample], a.concurrency, a.change))
+        plan.append(("daily full reload", "daily", snapshot[:sample], a.concurrency, a.change))
+        if "fast" not in skip:
+            plan.append(("15-minute tier", "every_15_min", incremental[: a.fast_tables], a.concurrency, a.fast_change))
+        plan.append(("daily concurrent", "daily", incremental, a.concurrency, a.change))
+        for label, tier, specs, concurrency, fraction in plan:
+            time.sleep(1.5)  # past the safety lag of the previous run's high-water mark
+            change(db, len(specs), fraction)
             time.sleep(1.5)
-            change(db, a.tables, 0.01)
-            time.sleep(1.5)
-            result, elapsed = bench.run(specs, concurrency)
-            timings[label] = elapsed
-            print(f"{label:>11} (x{concurrency}): {elapsed:6.1f} s; per table: {mean_steps(result)}", flush=True)
-        print(f"concurrent / sequential wall time: {timings['concurrent'] / timings['sequential']:.2f}")
-
-        plain, kept = bench.spec("files_plain", names[0]), bench.spec("files_maintained", names[0])
-        for i in range(a.runs):
-            time.sleep(1.1)
-            change(db, 1, 0.01)
-            time.sleep(1.1)
-            bench.run([plain], 1)
-            bench.run([kept], 1, maintenance=True)
-            print(f"file-count run {i + 1}/{a.runs} done", flush=True)
-        for label, spec in (("without maintenance", plain), ("with maintenance", kept)):
-            full = FullCopy(spark, "lake", spec["targetDatabase"], spec["targetTable"])
-            print(f"after {a.runs + 1} runs {label:>20}: {file_counts(spark, full)}")
+            result, elapsed = bench.run(specs, concurrency, tier)
+            strategy = specs[0]["strategy"]
+            m = measured(label, tier, strategy, fraction, concurrency, a.rows, result, elapsed)
+            report.runs.append(m)
+            print_run(m)
+            write_json(a.json, report)
+        summary(report)
         return 0
     finally:
-        spark.stop()
-        if not moto_was_running:
-            sh("moto-server.sh", "stop")
-        conn = connect()
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS `{db}`")
-        conn.close()
+        try:
+            spark.stop()  # may raise when interrupted mid-run: the rest still cleans up
+        finally:
+            if not moto_was_running:
+                sh("moto-server.sh", "stop")
+            conn = connect()
+            try:
+                with conn.cursor() as cur:
+                    cur.execute(f"DROP DATABASE IF EXISTS `{db}`")
+            finally:
+                conn.close()
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
  * Glue cost estimate per tier from the model (tables per run, schedule) and the stack's job
  * settings (worker type and count, Flex). Every assumption is an input, printed with the result.
  */
+import type { MeasuredRun } from "./measured";
 import { runsPerActiveDay, tablesForTier, weekdaysFired, type LakeModel, type TierSpec } from "../model";
 
 export interface CostAssumptions {
@@ -92,4 +93,43 @@ export function tierCost(model: LakeModel, tier: TierSpec, workers: WorkerSettin
 
 export function lakeCost(model: LakeModel, workersOf: (tier: string) => WorkerSettings, a: CostAssumptions): TierCost[] {
   return model.tiers.map((tier) => tierCost(model, tier, workersOf(tier.name), a));
+}
+
+/** A tier's Glue cost from a measured run (bench/scale_bench.py), next to the estimate. */
+export interface MeasuredTierCost {
+  readonly tier: string;
+  readonly tables: number;
+  /** The run it stands on; undefined when the file has none for this tier (no cost then). */
+  readonly run: MeasuredRun | undefined;
+  /** Startup (assumption) + the run's wall seconds per table × the tier's tables. */
+  readonly secondsPerRun: number;
+  /** Per-second billing, rounded up, with the minimum. */
+  readonly billedSecondsPerRun: number;
+  readonly dpu: number;
+  readonly pricePerDpuHour: number;
+  readonly costPerRun: number;
+  readonly costPerActiveDay: number;
+  readonly costPerMonth: number;
+}
+
+/**
+ * The measured counterpart of tierCost: the same workers, price, runs per day and minimum, with the
+ * per-table time taken from the measured run instead of the --seconds-per-table assumption.
+ */
+export function measuredTierCost(estimate: TierCost, run: MeasuredRun | undefined, a: CostAssumptions): MeasuredTierCost {
+  const base = { tier: estimate.tier, tables: estimate.tables, run, dpu: estimate.dpu, pricePerDpuHour: estimate.pricePerDpuHour };
+  if (run === undefined || estimate.tables === 0) {
+    return { ...base, secondsPerRun: 0, billedSecondsPerRun: 0, costPerRun: 0, costPerActiveDay: 0, costPerMonth: 0 };
+  }
+  const secondsPerRun = a.startupSeconds + (run.wallSeconds / run.tables) * estimate.tables;
+  const billedSecondsPerRun = Math.max(Math.ceil(secondsPerRun), a.minimumBilledSeconds);
+  const costPerRun = (estimate.dpu * billedSecondsPerRun * estimate.pricePerDpuHour) / 3600;
+  return {
+    ...base,
+    secondsPerRun,
+    billedSecondsPerRun,
+    costPerRun,
+    costPerActiveDay: costPerRun * estimate.runsPerActiveDay,
+    costPerMonth: costPerRun * estimate.runsPerActiveDay * estimate.activeDaysPerMonth,
+  };
 }

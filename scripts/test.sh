@@ -42,4 +42,5 @@ if [ -x scripts/test-python.sh ]; then
   "$root/.venv/bin/python" bench/ingest_bench.py --tables 2 --rows 2000
   "$root/.venv/bin/python" bench/fixed_work_bench.py --tables 2 --rows 2000
   "$root/.venv/bin/python" bench/maintenance_bench.py --runs 4 --rows 2000
+  "$root/.venv/bin/python" bench/scale_bench.py --tables 3 --rows 2000 --concurrency 2 --fast-tables 2
 fi

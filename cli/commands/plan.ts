@@ -1,14 +1,15 @@
 /**
- * lake plan [--base <ref>] [--file tables.yaml] [--stack dev[,prod]] [cost options] [--no-resources]
+ * lake plan [--base <ref>] [--file tables.yaml] [--stack dev[,prod]] [cost options] [--measured <json>] [--no-resources]
  * What a tables.yaml change does, as Markdown for a PR comment: tables, resources (offline
- * synthesis of base and head), access matrix, Glue cost.
+ * synthesis of base and head), access matrix, Glue cost (estimated, and from measured run times).
  */
 import { numberOption, parseCommandArgs, stringOption, UsageError } from "../args";
-import { DEFAULT_ASSUMPTIONS, lakeCost, type CostAssumptions } from "../cost";
+import { DEFAULT_ASSUMPTIONS, lakeCost, measuredTierCost, type CostAssumptions } from "../cost";
 import { showAtRef } from "../git";
 import { EXIT, type Io } from "../io";
 import { diffAccess } from "../plan/access";
-import { PLAN_MARKER, renderAccess, renderCost, renderResources, renderTables } from "../plan/render";
+import { readMeasured, runForTier } from "../measured";
+import { PLAN_MARKER, renderAccess, renderCost, renderMeasuredCost, renderResources, renderTables } from "../plan/render";
 import { diffResources, synthesize } from "../plan/resources";
 import { diffTables, sectionChanges } from "../plan/tables";
 import { readStackFile, rolePrincipalNames, workerSettings } from "../stackFile";
@@ -18,11 +19,14 @@ import { checkTablesYaml, formatIssue } from "../../model";
 
 export const PLAN_USAGE = `lake plan [--base <git ref>] [--file tables.yaml] [--stack dev[,prod]] [--no-resources]
           [--price-standard 0.44] [--price-flex 0.29] [--startup-seconds 60] [--seconds-per-table 20] [--min-billed-seconds 60]
+          [--measured bench/results/scale-300x10k.json]
   Markdown for a pull-request comment comparing tables.yaml at --base (default origin/main, read with
   git show) with the working tree: tables added, removed, moved between tiers or strategies, changed
   fields; resources that change (the program synthesized offline with Pulumi mocks for both, per
-  stack); the access matrix and its diff; an estimated Glue cost per tier. Exit 0 planned, 1 head
-  invalid or synthesis failed, 2 usage error.`;
+  stack); the access matrix and its diff; an estimated Glue cost per tier and, with --measured (the
+  JSON of bench/scale_bench.py --json), the cost per day from measured run times beside it. Exit 0
+  planned, 1 head invalid or synthesis failed, 2 usage error (a --measured file that does not read
+  or validate included).`;
 
 function assumptionsFrom(args: Parameters<typeof numberOption>[0]): CostAssumptions {
   const d = DEFAULT_ASSUMPTIONS;
@@ -49,6 +53,7 @@ export async function planCommand(argv: readonly string[], io: Io): Promise<numb
       "startup-seconds": { type: "string" },
       "seconds-per-table": { type: "string" },
       "min-billed-seconds": { type: "string" },
+      measured: { type: "string" },
     },
     0,
   );
@@ -57,6 +62,8 @@ export async function planCommand(argv: readonly string[], io: Io): Promise<numb
   const stacks = (stringOption(args, "stack") ?? "dev").split(",").filter((s) => s.length > 0);
   if (stacks.length === 0) throw new UsageError("--stack names no stack");
   const assumptions = assumptionsFrom(args);
+  const measuredPath = stringOption(args, "measured");
+  const measured = measuredPath === undefined ? undefined : readMeasured(measuredPath, io.cwd);
   const stackFiles = stacks.map((s) => readStackFile(s, [io.cwd]));
   const knownRoles = rolePrincipalNames(stackFiles[0]);
 
@@ -95,7 +102,12 @@ export async function planCommand(argv: readonly string[], io: Io): Promise<numb
   parts.push(renderAccess(head.model, diffAccess(base, head.model)));
   for (const stackFile of stackFiles) {
     const workers = (tier: string): ReturnType<typeof workerSettings> => workerSettings(stackFile, tier);
-    parts.push(renderCost(stackFile.stack, lakeCost(head.model, workers, assumptions), lakeCost(base, workers, assumptions), assumptions));
+    const estimate = lakeCost(head.model, workers, assumptions);
+    parts.push(renderCost(stackFile.stack, estimate, lakeCost(base, workers, assumptions), assumptions));
+    if (measured !== undefined) {
+      const fromRuns = estimate.map((c) => measuredTierCost(c, runForTier(measured, c.tier), assumptions));
+      parts.push(renderMeasuredCost(stackFile.stack, fromRuns, estimate, measured, assumptions));
+    }
   }
   io.out(parts.join("\n\n"));
   return failed ? EXIT.findings : EXIT.ok;

@@ -2,7 +2,8 @@
 import { ACCESS_LABEL, accessMatrix, type AccessChange } from "./access";
 import type { ResourceDiff } from "./resources";
 import type { TablesDiff } from "./tables";
-import type { CostAssumptions, TierCost } from "../cost";
+import type { CostAssumptions, MeasuredTierCost, TierCost } from "../cost";
+import type { MeasuredFile } from "../measured";
 import { code, details, list, table, usd } from "../markdown";
 import type { LakeModel, TableSpec } from "../../model";
 
@@ -146,5 +147,64 @@ export function renderCost(stack: string, head: readonly TierCost[], base: reado
     ),
     `**Total ≈ ${usd(total)} per month** (base ${usd(baseTotal)}, ${total - baseTotal >= 0 ? "+" : "−"}${usd(Math.abs(total - baseTotal))}).`,
     details("Assumptions", assumptions),
+  ].join("\n\n");
+}
+
+function loadText(load: readonly number[]): string {
+  return load.length > 0 ? `load ${load.map((x) => x.toFixed(1)).join(" / ")}` : "load not recorded";
+}
+
+/** The cost per day from measured run times, next to the estimate (lake plan --measured). */
+export function renderMeasuredCost(
+  stack: string,
+  measured: readonly MeasuredTierCost[],
+  estimate: readonly TierCost[],
+  file: MeasuredFile,
+  a: CostAssumptions,
+): string {
+  const estimated = new Map(estimate.map((c) => [c.tier, c]));
+  const rows = measured.map((c) => {
+    const est = estimated.get(c.tier);
+    const estDay = est ? usd(est.costPerActiveDay) : "";
+    if (c.run === undefined) return [c.tier, String(c.tables), "not measured", "", "", estDay, "", ""];
+    const r = c.run;
+    return [
+      c.tier,
+      String(c.tables),
+      `${r.label}: ${r.tables} tables × ${r.rowsPerTable} rows, ${r.concurrency} at once, ${r.wallSeconds.toFixed(1)} s (${loadText(r.loadAverage)})`,
+      (r.wallSeconds / r.tables).toFixed(2),
+      `${Math.round(c.secondsPerRun)} / ${c.billedSecondsPerRun}`,
+      estDay,
+      usd(c.costPerActiveDay),
+      usd(c.costPerMonth),
+    ];
+  });
+  const total = measured.reduce((s, c) => s + c.costPerMonth, 0);
+  const notes = list([
+    `Measured by bench/scale_bench.py on ${file.measuredAt} (${file.cores} cores, local Spark; ${code(file.path)}): ` +
+      "wall seconds of a whole run divided by its tables, times the tier's tables. A local machine's seconds, not Glue's: " +
+      "re-measure on the stack's workers to be exact.",
+    `Plus ${a.startupSeconds} s startup per run (--startup-seconds); billed per second, rounded up, with a ${a.minimumBilledSeconds} s minimum; ` +
+      "the same workers, DPU, price and runs per day as the estimate above.",
+    "The measured run of a tier: the file's run under the tier's name that loads changes, with the most tables.",
+  ]);
+  return [
+    `### Glue cost from measured run times (stack ${code(stack)})`,
+    table(
+      [
+        "tier",
+        "tables/run",
+        "measured run",
+        "s/table",
+        "run s (measured/billed)",
+        "estimate per day",
+        "measured per day",
+        "measured per month",
+      ],
+      rows,
+      ["l", "r", "l", "r", "r", "r", "r", "r"],
+    ),
+    `**Total ≈ ${usd(total)} per month from measured times** (tiers not measured count $0).`,
+    details("How it is derived", notes),
   ].join("\n\n");
 }
