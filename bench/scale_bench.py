@@ -195,7 +195,7 @@ def summary(report: Report) -> None:
         per_seq, per_conc = seq.wallSeconds / seq.tables, whole.wallSeconds / whole.tables
         sampled = seq.tables < whole.tables
         estimate = (
-            f" (sequential of {seq.tables} tables extrapolated: {per_seq * conc.tables:.0f} s)" if sampled else ""
+            f" (sequential of {seq.tables} tables extrapolated: {per_seq * whole.tables:.0f} s)" if sampled else ""
         )
         ratio = per_conc / per_seq
         goal = "met" if ratio <= 0.25 else "not met"

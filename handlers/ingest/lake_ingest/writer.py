@@ -208,6 +208,7 @@ class FullCopy:
         from py4j.protocol import Py4JJavaError
 
         jvm = self.spark.sparkContext._jvm
+        assert jvm is not None  # a live SparkContext always has its gateway
         try:
             table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(self.spark._jsparkSession, self.ident)
         except Py4JJavaError as exc:
@@ -276,6 +277,7 @@ class FullCopy:
 
     def _staged(self, run_id: str, write: Any) -> None:
         jvm = self.spark.sparkContext._jvm
+        assert jvm is not None  # a live SparkContext always has its gateway
         with self.steps.step("stage"):
             # Before the write (no work for a run that cannot publish) and again before the publish.
             if self._pinned:
