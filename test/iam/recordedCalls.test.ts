@@ -48,6 +48,7 @@ describe("IAM: every recorded AWS call is allowed to the role that makes it", fu
       "glue:StartJobRun",
       "glue:StartCrawler",
       "glue:UpdateCrawler",
+      "glue:UpdateTable",
       "lakeformation:AddLFTagsToResource",
       "sns:Publish",
     ])

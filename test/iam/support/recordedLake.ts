@@ -9,7 +9,12 @@
  * (test/coordinator/support/glueMock.ts) and evaluated from their inputs as the same IAM check.
  */
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
-import { CreateCrawlerCommand, CreateDatabaseCommand, CreateJobCommand } from "@aws-sdk/client-glue";
+import {
+  CreateCrawlerCommand,
+  CreateDatabaseCommand,
+  CreateJobCommand,
+  CreateTableCommand as CreateGlueTableCommand,
+} from "@aws-sdk/client-glue";
 import { CreateLFTagCommand } from "@aws-sdk/client-lakeformation";
 import { CreateBucketCommand, type BucketLocationConstraint } from "@aws-sdk/client-s3";
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
@@ -147,8 +152,18 @@ export async function recordCoordinatorRuns(
       const finalize = finalizeWindow.result as FinalizeReport;
       if (finalize.outcome !== "finalized") throw new Error(`the coordinator did not finalize the run: ${JSON.stringify(finalize)}`);
       if (plan.crawlsSucceed) {
-        for (const { crawler } of finalize.crawl.started) {
+        const prefix = need(lake.coordinator.environment, "DATABASE_PREFIX");
+        for (const { crawler, domain, tables } of finalize.crawl.started) {
           clock.advance(60);
+          // What the crawl made in AWS (with the crawler's role, outside the coordinator's window):
+          // the raw tables, which settling the crawl tags and describes (glue:UpdateTable).
+          for (const table of tables)
+            await clients.glue.send(
+              new CreateGlueTableCommand({
+                DatabaseName: `${prefix}_${domain}_raw`,
+                TableInput: { Name: table, StorageDescriptor: { Columns: [{ Name: "_run_id", Type: "string" }] } },
+              }),
+            );
           const crawlWindow = await recordWindow(motoUrl, () =>
             coordinator.handle(crawlerStateEvent(lake.accountId, lake.region, crawler, "Succeeded")),
           );
