@@ -16,12 +16,12 @@ if ! curl -fsS "http://127.0.0.1:$MOTO_PORT/moto-api/" >/dev/null 2>&1; then sta
 cleanup() { if [ "$started_moto" = 1 ]; then "$root/scripts/moto-server.sh" stop; fi; }
 trap cleanup EXIT
 
-"$venv/bin/ruff" check handlers/ingest tests bench
-"$venv/bin/ruff" format --check handlers/ingest tests bench || {
-  echo "ruff format would change files (run: .venv/bin/ruff format handlers/ingest tests bench)" >&2
+"$venv/bin/ruff" check handlers/ingest bench
+"$venv/bin/ruff" format --check handlers/ingest bench || {
+  echo "ruff format would change files (run: .venv/bin/ruff format handlers/ingest bench)" >&2
   exit 1
 }
 # Strict type check of the job, its local runners, bench/ and demo/verify.py (mypy.ini).
 "$venv/bin/mypy" --config-file mypy.ini
 export TZ=UTC
-"$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider handlers/ingest/tests "$@"

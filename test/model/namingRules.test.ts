@@ -1,6 +1,6 @@
 /**
  * Naming and quoting rules, TypeScript side, on the cases the Python side runs too
- * (test/fixtures/naming-cases.json, tests/ingest/test_naming_rules.py): the coordinator names
+ * (test/fixtures/naming-cases.json, handlers/ingest/tests/test_naming_rules.py): the coordinator names
  * tables and databases in the run manifest, the job quotes and names columns, and they must agree.
  */
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 """DATE and DATETIME values land exactly, whatever their year (0001-01-01 .. 9999-12-31).
 
-Two traps, both measured with the MariaDB driver and Spark 3.5 (tests/ingest/test_old_dates.py):
+Two traps, both measured with the MariaDB driver and Spark 3.5 (handlers/ingest/tests/test_old_dates.py):
 - the driver hands DATE/DATETIME over as java.sql.Date/Timestamp, whose calendar is the hybrid
   Julian-Gregorian one; Spark rebases them to its proleptic Gregorian calendar by year, month and
   day, which is exact except for the ten days the hybrid calendar lacks: 1582-10-05 .. 14 come

@@ -1,7 +1,7 @@
 """Lake names on the Python side: the catalog databases of a domain, a table's raw-zone folder
 and a source table's qualified, quoted name. The coordinator writes these into every run
 manifest (model/naming.ts, model/engines.ts); the local harness builds manifests for tests with
-these. tests/ingest/test_naming_rules.py and test/model/namingRules.test.ts run both on the same
+these. handlers/ingest/tests/test_naming_rules.py and test/model/namingRules.test.ts run both on the same
 cases (test/fixtures/naming-cases.json). Identifier quoting itself is the dialect's
 (dialects/*.py), the lake column name SourceColumn.lake_name's.
 """

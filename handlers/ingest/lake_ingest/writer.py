@@ -27,7 +27,7 @@ the cherry-pick's commit.
 Tables load concurrently (job.py): spark.wap.id is a session-wide setting that Iceberg reads
 when a write is planned, and Iceberg offers no per-write option for it. So the stage (set the
 id, write, unset it) holds WAP_LOCK: without it, one table's unset lets another table's write
-in flight commit straight to main, unstaged (tests/ingest/test_concurrency.py). Source reads,
+in flight commit straight to main, unstaged (handlers/ingest/tests/test_concurrency.py). Source reads,
 raw batches, counts, catalog calls and the publish run outside the lock.
 """
 

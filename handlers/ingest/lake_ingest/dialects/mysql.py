@@ -1,7 +1,7 @@
 """MariaDB and MySQL, read with MariaDB Connector/J over a jdbc:mysql URL (permitMysqlScheme).
 
 Every session is UTC (connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true, verified
-against the real driver by tests/ingest/test_types.py), so TIMESTAMP columns arrive as UTC
+against the real driver by handlers/ingest/tests/test_types.py), so TIMESTAMP columns arrive as UTC
 instants and DATETIME columns as the wall time written (kept so in the lake; a DATETIME cursor
 is compared in the manifest's source.timeZone, see clock.py).
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 DDL = """
 CREATE TABLE `Type_Traps` (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from lake_ingest import reconcile
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from lake_ingest.strategies import parse_ts
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 

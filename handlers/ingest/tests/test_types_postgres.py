@@ -8,7 +8,7 @@ import datetime as dt
 import decimal
 import math
 
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("postgresql",)
 

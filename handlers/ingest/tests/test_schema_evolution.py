@@ -8,7 +8,7 @@ from pyspark.sql import types as T
 
 from lake_ingest.errors import IncompatibleSchemaChange
 from lake_ingest.schema_evolution import plan_evolution
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 

@@ -10,7 +10,7 @@ import sys
 import zipfile
 
 from tests.conftest import REPO
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 
 def test_script_runs_under_spark_submit_and_reports(lake: Lake) -> None:
@@ -72,7 +72,7 @@ def test_package_zip_imports_and_carries_the_schema(tmp_path: object) -> None:
 
 def test_package_zip_validates_manifests_with_no_site_packages(tmp_path: object) -> None:
     """The zip alone (no site-packages at all, -I -S) carries the manifest's validator."""
-    from tests.ingest.test_units import manifest_doc
+    from tests.test_units import manifest_doc
 
     out = os.path.join(str(tmp_path), "lake_ingest.zip")
     subprocess.run(

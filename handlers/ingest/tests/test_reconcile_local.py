@@ -13,7 +13,7 @@ from typing import Any
 
 import local_harness
 from tests.conftest import REPO
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 SCRIPT = os.path.join(REPO, "scripts", "reconcile-local.sh")

@@ -19,7 +19,7 @@ import pytest
 from lake_ingest import canonical, reconcile
 from lake_ingest.dialects import dialect_for
 from lake_ingest.source import SourceColumn
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import pg_scratch_database
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 TABLES = {
     "customer": "id INT NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL, updated_at {datetime} NOT NULL",

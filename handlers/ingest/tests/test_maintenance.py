@@ -15,7 +15,7 @@ import pytest
 
 from lake_ingest.maintenance import file_counts, maintain
 from lake_ingest.writer import FullCopy
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 
 def make_table(lake: Lake, name: str, rows: int) -> dict[str, Any]:

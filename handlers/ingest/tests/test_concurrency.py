@@ -16,7 +16,7 @@ import pytest
 from lake_ingest.job import Loader
 from lake_ingest.manifest import TableSpec
 from lake_ingest.writer import FullCopy
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 TABLES = [f"conc_item_{i}" for i in range(5)]
 

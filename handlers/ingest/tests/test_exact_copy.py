@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from lake_ingest.writer import FullCopy
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 
 # -- 2: added and renamed columns ------------------------------------------------------------

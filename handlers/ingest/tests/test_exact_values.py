@@ -10,7 +10,7 @@ CHAR(n) values shorter than n: Spark 3.5 pads them on the JDBC read ('KG' -> 'KG
 
 from __future__ import annotations
 
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 VALUES = [
     # (id, DATE, DATETIME(6))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from lake_ingest.strategies import iso_ts, parse_ts
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 

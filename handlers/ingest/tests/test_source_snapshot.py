@@ -10,7 +10,7 @@ from typing import Any
 
 from lake_ingest.source import SourceConfig, with_driver_params
 from lake_ingest.source_snapshot import ConsistentRead
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from lake_ingest import reconcile
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 

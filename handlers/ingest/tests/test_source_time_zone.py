@@ -15,7 +15,7 @@ from lake_ingest import clock
 from lake_ingest.source import Jdbc
 from lake_ingest.state import StateStore
 from lake_ingest.strategies import parse_ts
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 
 def wall_now(zone: str) -> datetime:

@@ -8,7 +8,7 @@ import pytest
 
 from lake_ingest.state import StateStore
 from lake_ingest.writer import FullCopy
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 ENGINES = ("mariadb", "postgresql")
 

@@ -9,7 +9,7 @@ import os
 import pytest
 
 import local_harness
-from tests.ingest.helpers import Lake
+from tests.helpers import Lake
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 session with the Iceberg runtime and both JDBC drivers, per-module scratch databases and lakes.
 
 A test module runs against PostgreSQL too when it sets ENGINES = ("mariadb", "postgresql")
-(tests/ingest/conftest.py parametrizes its `engine` fixture); otherwise against MariaDB only."""
+(pytest_generate_tests below parametrizes its `engine` fixture); otherwise against MariaDB only."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+from tests.helpers import Lake
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "handlers", "ingest"))
 
 os.environ["TZ"] = "UTC"
@@ -82,7 +84,7 @@ def postgres(services: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def engine(request: pytest.FixtureRequest) -> str:
-    """The source engine of this module's tests (parametrized by tests/ingest/conftest.py)."""
+    """The source engine of this module's tests (parametrized by handlers/ingest/tests/conftest.py)."""
     return str(getattr(request, "param", "mariadb"))
 
 
@@ -153,3 +155,18 @@ def srcdb(services: dict[str, str], engine: str, request: pytest.FixtureRequest)
     with conn.cursor() as cur:
         cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
     conn.close()
+
+
+# -- per-module source engine and lake ------------------------------------------------------
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Modules with ENGINES = (...) run every test once per source engine."""
+    engines = getattr(metafunc.module, "ENGINES", None)
+    if engines and "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", engines, indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
+def lake(spark: Any, warehouse: str, srcdb: str, engine: str, tmp_path_factory: pytest.TempPathFactory) -> Lake:
+    return Lake(spark, warehouse, srcdb, str(tmp_path_factory.mktemp("manifests")), engine)
