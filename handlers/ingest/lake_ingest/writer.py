@@ -207,8 +207,7 @@ class FullCopy:
         Spark job (a query of a metadata table such as .refs or .snapshots costs one each)."""
         from py4j.protocol import Py4JJavaError
 
-        jvm = self.spark.sparkContext._jvm
-        assert jvm is not None  # a live SparkContext always has its gateway
+        jvm: Any = self.spark.sparkContext._jvm
         try:
             table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(self.spark._jsparkSession, self.ident)
         except Py4JJavaError as exc:
@@ -276,8 +275,7 @@ class FullCopy:
         self.spark.sql(f"CALL {q(self.catalog)}.system.cherrypick_snapshot('{table_arg}', {int(staged)})")
 
     def _staged(self, run_id: str, write: Any) -> None:
-        jvm = self.spark.sparkContext._jvm
-        assert jvm is not None  # a live SparkContext always has its gateway
+        jvm: Any = self.spark.sparkContext._jvm
         with self.steps.step("stage"):
             # Before the write (no work for a run that cannot publish) and again before the publish.
             if self._pinned:
