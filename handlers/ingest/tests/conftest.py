@@ -12,11 +12,12 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.helpers import Lake
+if TYPE_CHECKING:  # helpers imports this module's services: imported where the fixture runs
+    from tests.helpers import Lake
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "handlers", "ingest"))
@@ -169,4 +170,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="module")
 def lake(spark: Any, warehouse: str, srcdb: str, engine: str, tmp_path_factory: pytest.TempPathFactory) -> Lake:
+    from tests.helpers import Lake
+
     return Lake(spark, warehouse, srcdb, str(tmp_path_factory.mktemp("manifests")), engine)
