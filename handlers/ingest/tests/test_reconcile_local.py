@@ -62,9 +62,9 @@ def test_verify_repair_verify(lake: Lake) -> None:
     )
     lake_dir = lake.lake_uri[len("file://") :].rstrip("/")
     # The script addresses tables.yaml's customer (lake_sales.customer in the session's shared
-    # warehouse): each engine's run starts from no full copy and a state table of its own.
+    # warehouse): each run starts from no full copy and a state table of its own.
     lake.spark.sql("DROP TABLE IF EXISTS lake.lake_sales.customer")
-    state_table = f"lake-state-{lake.engine}"
+    state_table = f"lake-state-{lake.srcdb}"  # unique: a killed earlier run may still hold a lease
     local_harness.ensure_state_table(lake.ddb, state_table)
     manifest = local_harness.lease_tables(
         lake.ddb,
