@@ -22,27 +22,13 @@ import uuid
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
-from ingest_bench import REPO, change, connect, generate, moto_answers, sh  # noqa: E402
+from ingest_bench import REPO, bench_env, change, generate, moto_answers, sh, teardown  # noqa: E402
 
 sys.path.insert(0, os.path.join(REPO, "handlers", "ingest"))
 import local_harness  # noqa: E402
 from lake_ingest.args import JobArgs  # noqa: E402
 from lake_ingest.job import JobResult, run  # noqa: E402
 from lake_ingest.localconf import local_spark_conf  # noqa: E402
-
-
-def bench_env() -> None:
-    for key, value in {
-        "LAKE_SOURCE_USER": "lake_ingest",
-        "LAKE_SOURCE_PASSWORD": "lake_ingest_local",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "MOTO_PORT": "5056",
-    }.items():
-        os.environ.setdefault(key, value)
-    os.environ["TZ"] = "UTC"
-    time.tzset()
 
 
 def load_average() -> str:
@@ -146,13 +132,7 @@ def main() -> int:
         print(f"{'wall / table':>14}" + "".join(f"{per_table * 1000:>14.0f}" for _, per_table in figures.values()))
         return 0
     finally:
-        spark.stop()
-        if not moto_was_running:
-            sh("moto-server.sh", "stop")
-        conn = connect()
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS `{db}`")
-        conn.close()
+        teardown(spark, db, moto_was_running)
 
 
 if __name__ == "__main__":

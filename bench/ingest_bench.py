@@ -62,6 +62,38 @@ def connect(db: str | None = None) -> Any:
     )
 
 
+def bench_env() -> None:
+    """The local source user, moto's dummy credentials and UTC: what every benchmark runs under."""
+    for key, value in {
+        "LAKE_SOURCE_USER": "lake_ingest",
+        "LAKE_SOURCE_PASSWORD": "lake_ingest_local",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "MOTO_PORT": "5056",  # the ingest side's port (5055: coordinator)
+    }.items():
+        os.environ.setdefault(key, value)
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+
+
+def teardown(spark: Any, db: str | None, moto_was_running: bool) -> None:
+    """Stops Spark (it may raise when interrupted mid-run: the rest still cleans up), the moto
+    server this benchmark started, and drops its generated database (db None: kept)."""
+    try:
+        spark.stop()
+    finally:
+        if not moto_was_running:
+            sh("moto-server.sh", "stop")
+        if db is not None:
+            conn = connect()
+            try:
+                with conn.cursor() as cur:
+                    cur.execute(f"DROP DATABASE IF EXISTS `{db}`")
+            finally:
+                conn.close()
+
+
 def generate(db: str, tables: int, rows: int) -> None:
     conn = connect()
     with conn.cursor() as cur:
@@ -131,16 +163,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated database")
     a = parser.parse_args()
 
-    os.environ.setdefault("LAKE_SOURCE_USER", "lake_ingest")
-    os.environ.setdefault("LAKE_SOURCE_PASSWORD", "lake_ingest_local")
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
+    bench_env()
     jars = sh("ingest-deps.sh")
     sh("mariadb.sh")
-    os.environ.setdefault("MOTO_PORT", "5056")  # the ingest side's port (5055: coordinator)
     moto_was_running = moto_answers(os.environ["MOTO_PORT"])
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = sh("moto-server.sh", "start")
 
@@ -218,14 +243,7 @@ def main() -> int:
         )
         return 0 if lake_rows == total and lake_changed == changed else 1
     finally:
-        spark.stop()
-        if not moto_was_running:
-            sh("moto-server.sh", "stop")
-        if not a.keep:
-            conn = connect()
-            with conn.cursor() as cur:
-                cur.execute(f"DROP DATABASE IF EXISTS `{db}`")
-            conn.close()
+        teardown(spark, None if a.keep else db, moto_was_running)
 
 
 if __name__ == "__main__":

@@ -37,8 +37,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
-from fixed_work_bench import bench_env, load_average, local_spark, run_job  # noqa: E402
-from ingest_bench import connect, generate, moto_answers, sh  # noqa: E402
+from fixed_work_bench import load_average, local_spark, run_job  # noqa: E402
+from ingest_bench import bench_env, connect, generate, moto_answers, sh, teardown  # noqa: E402
 
 import local_harness  # noqa: E402  (on the path through fixed_work_bench)
 from lake_ingest.maintenance import file_counts, maintain  # noqa: E402
@@ -215,13 +215,7 @@ def main() -> int:
         print(f"check: both copies hold the source's {source_rows} rows")
         return 0
     finally:
-        spark.stop()
-        if not moto_was_running:
-            sh("moto-server.sh", "stop")
-        conn = connect()
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS `{db}`")
-        conn.close()
+        teardown(spark, db, moto_was_running)
 
 
 if __name__ == "__main__":

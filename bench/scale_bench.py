@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
-from ingest_bench import REPO, change, connect, generate, moto_answers, sh  # noqa: E402
+from ingest_bench import REPO, bench_env, change, generate, moto_answers, sh, teardown  # noqa: E402
 
 sys.path.insert(0, os.path.join(REPO, "handlers", "ingest"))
 import local_harness  # noqa: E402
@@ -239,17 +239,7 @@ def main() -> int:
     if skip - {"sequential", "fast"}:
         parser.error(f"--skip {a.skip}: only sequential and fast can be left out")
 
-    for key, value in {
-        "LAKE_SOURCE_USER": "lake_ingest",
-        "LAKE_SOURCE_PASSWORD": "lake_ingest_local",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "MOTO_PORT": "5056",
-    }.items():
-        os.environ.setdefault(key, value)
-    os.environ["TZ"] = "UTC"
-    time.tzset()
+    bench_env()
     jars = sh("ingest-deps.sh")
     sh("mariadb.sh")
     moto_was_running = moto_answers(os.environ["MOTO_PORT"])
@@ -319,16 +309,8 @@ def main() -> int:
         return 0
     finally:
         try:
-            spark.stop()  # may raise when interrupted mid-run: the rest still cleans up
+            teardown(spark, db, moto_was_running)
         finally:
-            if not moto_was_running:
-                sh("moto-server.sh", "stop")
-            conn = connect()
-            try:
-                with conn.cursor() as cur:
-                    cur.execute(f"DROP DATABASE IF EXISTS `{db}`")
-            finally:
-                conn.close()
             shutil.rmtree(tmp, ignore_errors=True)
 
 
