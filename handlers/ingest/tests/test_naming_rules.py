@@ -10,7 +10,7 @@ from typing import Any
 from lake_ingest.dialects import SourceColumn, dialect_for
 from lake_ingest.naming import catalog_database, qualified_source_name, raw_table_path
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 
 def cases() -> dict[str, Any]:
