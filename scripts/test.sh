@@ -39,8 +39,8 @@ step "benchmarks (smoke, small sizes)"
 npm run -s bench:program
 npm run -s bench:coordinator -- --quick
 if [ -x scripts/test-python.sh ]; then
-  "$root/.venv/bin/python" bench/ingest_bench.py --tables 2 --rows 2000
-  "$root/.venv/bin/python" bench/fixed_work_bench.py --tables 2 --rows 2000
-  "$root/.venv/bin/python" bench/maintenance_bench.py --runs 4 --rows 2000
-  "$root/.venv/bin/python" bench/scale_bench.py --tables 3 --rows 2000 --concurrency 2 --fast-tables 2
+  "$root/.venv/bin/python" bench/ingest_bench.py --tables 1 --rows 1000
+  "$root/.venv/bin/python" bench/fixed_work_bench.py --tables 1 --rows 1000
+  "$root/.venv/bin/python" bench/maintenance_bench.py --runs 2 --rows 1000
+  "$root/.venv/bin/python" bench/scale_bench.py --tables 2 --rows 1000 --concurrency 2 --fast-tables 1
 fi
