@@ -9,7 +9,13 @@ own fresh change of the source:
     against the same incremental tables at concurrency C;
   - 15-minute tier: the first F incremental tables, concurrency C, 0.1% changed (a 15-minute
     share of a day's changes);
-  - daily, concurrent: the N incremental tables, --table_concurrency C, 1% changed.
+  - daily, concurrent: the N incremental tables, --table_concurrency C, 1% changed;
+  - with --sweep 2,4,16: the sampled tables once more at each of those concurrencies (which pool
+    size pays on this machine); --sweep 4,1 ends with the sequential run again, on a warm JVM
+    (the first sequential run also pays for compiling Spark's generated code: the summary then
+    compares against the warm one).
+Each run also reports the share of the machine's cores busy while it ran (/proc/stat): near
+100%, the run is bound by the CPU and more tables at once cannot make it faster.
 With --sample-tables K the sequential and full-reload runs (and their incremental twin) take the
 first K tables only (a loaded machine cannot run 300 tables one by one in an evening); the
 summary then compares per table and says so.
@@ -19,7 +25,7 @@ are written as JSON (also after each run, so a cut run keeps what it measured); 
 --measured <file>` derives the Glue cost per day from them (cli/measured.ts reads the format).
 
   .venv/bin/python bench/scale_bench.py [--tables 300] [--rows 10000] [--concurrency 8]
-      [--fast-tables 30] [--sample-tables K] [--skip sequential,fast] [--json out.json]
+      [--fast-tables 30] [--sample-tables K] [--skip sequential,fast] [--sweep 2,4,16] [--json out.json]
 
 Needs scripts/mariadb.sh, scripts/ingest-deps.sh and a moto server (started here if missing).
 """
@@ -64,6 +70,7 @@ class MeasuredRun:
     wallSeconds: float  # noqa: N815
     rowsRead: int  # noqa: N815
     loadAverage: list[float]  # noqa: N815 (1, 5 and 15 minutes, when the run ended)
+    cpuBusy: float  # noqa: N815 (share of all cores busy during the run, from /proc/stat: 1.0 = saturated)
     stepsMsMean: dict[str, float]  # noqa: N815 (mean milliseconds per table and step)
     durationMsMean: float  # noqa: N815 (mean of the tables' own durations)
 
@@ -83,6 +90,20 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all cores since boot (the first line of /proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        fields = [int(x) for x in handle.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """Share of the machine's cores busy between two cpu_ticks() readings."""
+    total = after[1] - before[1]
+    return round((after[0] - before[0]) / total, 3) if total > 0 else 0.0
+
+
 def load_text(load: list[float]) -> str:
     return f"load {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
 
@@ -100,7 +121,7 @@ class Bench:
             entry["cursor"] = "updated_at"
         return local_harness.table_spec(entry, self.lake_uri, self.db, prefix=self.db)
 
-    def run(self, specs: list[dict[str, Any]], concurrency: int, tier: str) -> tuple[JobResult, float]:
+    def run(self, specs: list[dict[str, Any]], concurrency: int, tier: str) -> tuple[JobResult, float, float]:
         run_id = f"bench-{uuid.uuid4().hex[:8]}"
         manifest = local_harness.plan_run(
             self.ddb,
@@ -123,13 +144,15 @@ class Bench:
             safety_lag_seconds=1,
             table_concurrency=concurrency,
         )
+        ticks = cpu_ticks()
         started = time.monotonic()
         result = run(self.spark, args)
         elapsed = time.monotonic() - started
+        busy = busy_share(ticks, cpu_ticks())
         failed = [t for t in result.tables if t.status not in ("LOADED", "UNCHANGED")]
         if failed:
             raise SystemExit(f"benchmark run failed: {failed[0]}")
-        return result, elapsed
+        return result, elapsed, busy
 
 
 def mean_steps(result: JobResult) -> dict[str, float]:
@@ -143,7 +166,15 @@ def steps_text(steps: dict[str, float]) -> str:
 
 
 def measured(
-    label: str, tier: str, strategy: str, fraction: float, concurrency: int, rows: int, res: JobResult, wall: float
+    label: str,
+    tier: str,
+    strategy: str,
+    fraction: float,
+    concurrency: int,
+    rows: int,
+    res: JobResult,
+    wall: float,
+    busy: float,
 ) -> MeasuredRun:
     n = max(1, len(res.tables))
     return MeasuredRun(
@@ -157,6 +188,7 @@ def measured(
         wallSeconds=round(wall, 2),
         rowsRead=sum(t.rowsRead for t in res.tables),
         loadAverage=load_average(),
+        cpuBusy=busy,
         stepsMsMean=mean_steps(res),
         durationMsMean=round(sum(t.durationMs for t in res.tables) / n, 1),
     )
@@ -166,7 +198,7 @@ def print_run(m: MeasuredRun) -> None:
     print(
         f"{m.label:>24}: {m.tables} tables x{m.concurrency} in {m.wallSeconds:7.1f} s "
         f"({m.wallSeconds / max(1, m.tables):.2f} s/table wall, {m.durationMsMean / 1000:.2f} s/table own), "
-        f"rows read {m.rowsRead}; {load_text(m.loadAverage)}",
+        f"rows read {m.rowsRead}; cores busy {m.cpuBusy:.0%}; {load_text(m.loadAverage)}",
         flush=True,
     )
     print(f"{'':>26}per table by step: {steps_text(m.stepsMsMean)}", flush=True)
@@ -185,7 +217,10 @@ def write_json(path: str | None, report: Report) -> None:
 def summary(report: Report) -> None:
     """The goals, per table where the runs differ in table count (a sample: extrapolated)."""
     by = {m.label: m for m in report.runs}
-    seq, conc = by.get("daily sequential"), by.get("daily concurrent")
+    # A sequential run after the others (--sweep ...,1) runs on a warm JVM (Spark's generated code
+    # compiled): the fair comparison, when measured.
+    warm = by.get("daily sample x1 again")
+    seq, conc = warm or by.get("daily sequential"), by.get("daily concurrent")
     twin = by.get("daily concurrent sample", conc)
     full = by.get("daily full reload")
     print()
@@ -199,7 +234,8 @@ def summary(report: Report) -> None:
         )
         ratio = per_conc / per_seq
         goal = "met" if ratio <= 0.25 else "not met"
-        print(f"concurrent / sequential wall time per table: {ratio:.2f} (goal <= 0.25: {goal}){estimate}")
+        which = "warm sequential (after the other runs)" if seq is warm else "sequential"
+        print(f"concurrent / {which} wall time per table: {ratio:.2f} (goal <= 0.25: {goal}){estimate}")
     if twin and full:
         speedup = full.wallSeconds / twin.wallSeconds
         goal = "met" if speedup >= 5 else "not met"
@@ -229,15 +265,27 @@ def main() -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated runs to leave out: sequential, fast (the 15-minute tier); for a short run at 100k rows",
+        help="comma-separated runs to leave out: sequential, fast (the 15-minute tier), full (the full reload)",
+    )
+    parser.add_argument(
+        "--sweep",
+        default="",
+        help="comma-separated table concurrencies to run the sample at as well (e.g. 2,4,16): which pool size pays",
     )
     parser.add_argument("--json", help="write the figures to this file (also after each run)")
     a = parser.parse_args()
     if a.fast_tables > a.tables:
         parser.error(f"--fast-tables {a.fast_tables} is more than --tables {a.tables}")
     skip = {s for s in a.skip.split(",") if s}
-    if skip - {"sequential", "fast"}:
-        parser.error(f"--skip {a.skip}: only sequential and fast can be left out")
+    if skip - {"sequential", "fast", "full"}:
+        parser.error(f"--skip {a.skip}: only sequential, fast and full can be left out")
+
+    try:
+        sweep = [int(x) for x in a.sweep.split(",") if x]
+    except ValueError:
+        parser.error(f"--sweep {a.sweep}: expected whole numbers separated by commas")
+    if any(level < 1 for level in sweep):
+        parser.error(f"--sweep {a.sweep}: every concurrency is at least 1")
 
     bench_env()
     jars = sh("ingest-deps.sh")
@@ -277,10 +325,18 @@ def main() -> int:
     snapshot = [bench.spec(f"{n}_full", n, "snapshot") for n in names]
     sample = min(a.sample_tables or a.tables, a.tables)
     try:
-        setup = incremental + snapshot[:sample]
-        initial, t_initial = bench.run(setup, a.concurrency, "daily")
+        setup = incremental + ([] if "full" in skip else snapshot[:sample])
+        initial, t_initial, busy_initial = bench.run(setup, a.concurrency, "daily")
         first = measured(
-            "initial load", "daily", "incremental and snapshot", 1.0, a.concurrency, a.rows, initial, t_initial
+            "initial load",
+            "daily",
+            "incremental and snapshot",
+            1.0,
+            a.concurrency,
+            a.rows,
+            initial,
+            t_initial,
+            busy_initial,
         )
         report.runs.append(first)
         print_run(first)
@@ -289,9 +345,13 @@ def main() -> int:
         plan: list[tuple[str, str, list[dict[str, Any]], int, float]] = []
         if "sequential" not in skip:
             plan.append(("daily sequential", "daily", incremental[:sample], 1, a.change))
+        for i, level in enumerate(sweep):  # a level given twice is labelled apart (e.g. 1 again: warm-up)
+            again = " again" if level in sweep[:i] else ""
+            plan.append((f"daily sample x{level}{again}", "daily", incremental[:sample], level, a.change))
         if sample < a.tables:  # the sequential run's and the full reload's twin: the same sample
             plan.append(("daily concurrent sample", "daily", incremental[:sample], a.concurrency, a.change))
-        plan.append(("daily full reload", "daily", snapshot[:sample], a.concurrency, a.change))
+        if "full" not in skip:
+            plan.append(("daily full reload", "daily", snapshot[:sample], a.concurrency, a.change))
         if "fast" not in skip:
             plan.append(("15-minute tier", "every_15_min", incremental[: a.fast_tables], a.concurrency, a.fast_change))
         plan.append(("daily concurrent", "daily", incremental, a.concurrency, a.change))
@@ -299,9 +359,9 @@ def main() -> int:
             time.sleep(1.5)  # past the safety lag of the previous run's high-water mark
             change(db, len(specs), fraction)
             time.sleep(1.5)
-            result, elapsed = bench.run(specs, concurrency, tier)
+            result, elapsed, busy = bench.run(specs, concurrency, tier)
             strategy = specs[0]["strategy"]
-            m = measured(label, tier, strategy, fraction, concurrency, a.rows, result, elapsed)
+            m = measured(label, tier, strategy, fraction, concurrency, a.rows, result, elapsed, busy)
             report.runs.append(m)
             print_run(m)
             write_json(a.json, report)

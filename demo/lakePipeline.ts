@@ -70,13 +70,16 @@ export class LakePipeline implements Pipeline {
       path.join(settings.work, "spark-lake.properties"),
     );
     this.jobs = Object.fromEntries(tiers.map((t) => [t, `demo-ingest-${t}`]));
+    const tierArguments: Record<string, string> =
+      settings.tableConcurrency !== undefined ? { "--table_concurrency": String(settings.tableConcurrency) } : {};
     const localJobs = Object.fromEntries(
       tiers.map((t) => [
         `demo-ingest-${t}`,
         {
           propertiesFile: this.sparkProperties,
-          // IngestTier's default arguments that matter here: none (the manifest names the rest).
-          defaultArguments: {},
+          // IngestTier's default arguments that matter here: the tier's table concurrency when
+          // the demo sets one (the manifest names the rest).
+          defaultArguments: tierArguments,
         },
       ]),
     );

@@ -5,6 +5,7 @@
  * writes (HTML) the report. Exit code 1 when the governed lake differs from its source.
  *
  *   npx ts-node --transpile-only demo/main.ts [--engine mariadb|postgres] [--profile full|small] [--lake-only] [--verify-each-run]
+ *     [--table-concurrency N]
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -194,12 +195,21 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   };
 }
 
+/** --table-concurrency N: tables each governed-lake job run loads at once (a whole number ≥ 1). */
+function tableConcurrencyOption(argv: readonly string[]): { tableConcurrency?: number } {
+  if (!argv.includes("--table-concurrency")) return {};
+  const text = argv[argv.indexOf("--table-concurrency") + 1] ?? "";
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--table-concurrency ${text}: expected a whole number of at least 1`);
+  return { tableConcurrency: n };
+}
+
 async function cli(argv: readonly string[]): Promise<number> {
   const profileName = argv.includes("--profile") ? argv[argv.indexOf("--profile") + 1] : "full";
   const profile = profileName === "small" ? SMALL : FULL;
   const engine = demoEngine(argv.includes("--engine") ? (argv[argv.indexOf("--engine") + 1] ?? "") : "mariadb");
   const print = (line: string): void => console.log(line);
-  const settings = demoSettings(process.env, { engine });
+  const settings = demoSettings(process.env, { engine, ...tableConcurrencyOption(argv) });
   const result = await runDemo({
     profile,
     settings,

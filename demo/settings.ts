@@ -19,6 +19,12 @@ export interface DemoSettings {
   readonly jdbcUrl: string;
   readonly sourceUser: string;
   readonly sourcePassword: string;
+  /**
+   * Tables one governed-lake job run loads at once (the job's --table_concurrency, as a tier's
+   * `tableConcurrency` sets it on Glue).
+   * @default undefined: the job's own default (Spark's default parallelism, 4 in the local Spark)
+   */
+  readonly tableConcurrency?: number;
 }
 
 export function demoSettings(env: Readonly<Record<string, string | undefined>>, overrides: Partial<DemoSettings> = {}): DemoSettings {
@@ -35,6 +41,7 @@ export function demoSettings(env: Readonly<Record<string, string | undefined>>, 
     jdbcUrl: overrides.jdbcUrl ?? demoSource(engine).jdbcUrl(database),
     sourceUser: overrides.sourceUser ?? env["LAKE_SOURCE_USER"] ?? "lake_ingest",
     sourcePassword: overrides.sourcePassword ?? env["LAKE_SOURCE_PASSWORD"] ?? "lake_ingest_local",
+    ...(overrides.tableConcurrency !== undefined ? { tableConcurrency: overrides.tableConcurrency } : {}),
   };
 }
 

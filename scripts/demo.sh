@@ -7,6 +7,7 @@
 # verify the lake against the source, play the same day the blueprint's way, print and write
 # the report (.lake/demo/report.html). Exit code 1 when the lake differs from its source.
 #   scripts/demo.sh [--engine mariadb|postgres] [--profile full|small] [--lake-only] [--verify-each-run]
+#     [--table-concurrency N]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
