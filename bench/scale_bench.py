@@ -25,7 +25,8 @@ are written as JSON (also after each run, so a cut run keeps what it measured); 
 --measured <file>` derives the Glue cost per day from them (cli/measured.ts reads the format).
 
   .venv/bin/python bench/scale_bench.py [--tables 300] [--rows 10000] [--concurrency 8]
-      [--fast-tables 30] [--sample-tables K] [--skip sequential,fast] [--sweep 2,4,16] [--json out.json]
+      [--fast-tables 30] [--sample-tables K] [--skip sequential,fast,full] [--sweep 2,4,16]
+      [--merge-mode copy-on-write|merge-on-read] [--json out.json]
 
 Needs scripts/mariadb.sh, scripts/ingest-deps.sh and a moto server (started here if missing).
 """
@@ -83,6 +84,7 @@ class Report:
     tables: int
     rowsPerTable: int  # noqa: N815
     concurrency: int
+    mergeMode: str  # noqa: N815
     runs: list[MeasuredRun] = field(default_factory=list)
 
 
@@ -109,8 +111,9 @@ def load_text(load: list[float]) -> str:
 
 
 class Bench:
-    def __init__(self, spark: Any, db: str, lake_uri: str, tmp: str) -> None:
+    def __init__(self, spark: Any, db: str, lake_uri: str, tmp: str, merge_mode: str) -> None:
         self.spark, self.db, self.lake_uri, self.tmp = spark, db, lake_uri, tmp
+        self.merge_mode = merge_mode  # set on each full copy when the initial load creates it
         self.ddb = local_harness.ddb_client()
         self.state = f"bench-state-{db}"
 
@@ -143,6 +146,7 @@ class Bench:
             jdbc_url="jdbc:mysql://127.0.0.1:3306/",
             safety_lag_seconds=1,
             table_concurrency=concurrency,
+            merge_mode=self.merge_mode,
         )
         ticks = cpu_ticks()
         started = time.monotonic()
@@ -272,6 +276,12 @@ def main() -> int:
         default="",
         help="comma-separated table concurrencies to run the sample at as well (e.g. 2,4,16): which pool size pays",
     )
+    parser.add_argument(
+        "--merge-mode",
+        choices=("copy-on-write", "merge-on-read"),
+        default="copy-on-write",
+        help="the full copies' merge mode (the tier's mergeMode)",
+    )
     parser.add_argument("--json", help="write the figures to this file (also after each run)")
     a = parser.parse_args()
     if a.fast_tables > a.tables:
@@ -302,6 +312,7 @@ def main() -> int:
         tables=a.tables,
         rowsPerTable=a.rows,
         concurrency=a.concurrency,
+        mergeMode=a.merge_mode,
     )
     started = time.monotonic()
     generate(db, a.tables, a.rows)
@@ -318,7 +329,7 @@ def main() -> int:
         builder = builder.config(k, v)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    bench = Bench(spark, db, lake_uri, tmp)
+    bench = Bench(spark, db, lake_uri, tmp, a.merge_mode)
     local_harness.ensure_state_table(bench.ddb, bench.state)
     names = [f"bench_{i:03d}" for i in range(a.tables)]
     incremental = [bench.spec(n, n, "incremental") for n in names]

@@ -93,7 +93,8 @@ class TableResult:
     # leaseCheck, catalog (exists, already applied, pending fill), snapshotPin, sourceProbe
     # (columns, high mark / MAX / checksum, partition bounds, schema probe), rawBatch (the source
     # read and the raw Parquet batch), schema (create or evolve), prepare (dedupe, align, count),
-    # stage (the WAP write), publish (checks and cherry-pick), reconcile, maintenance,
+    # stage (the WAP write), stageLockWait (waiting for other tables' WAP writes: writer.WAP_LOCK),
+    # publish (checks and cherry-pick), reconcile, maintenance,
     # catalogMetadata (descriptions and comments), stateCommit, load (the rest of the load).
     stepsMs: dict[str, int] = dataclasses.field(default_factory=dict)  # noqa: N815
 

@@ -284,12 +284,18 @@ class FullCopy:
             # Snapshots are stamped by this driver's clock: an earlier attempt's staged snapshot
             # (never published) is older than this write.
             write_started_ms = int(jvm.java.lang.System.currentTimeMillis())
-            with WAP_LOCK:
+            # The wait for the lock is its own step: with several tables at once it shows how
+            # much of the stage is other tables' writes.
+            with self.steps.step("stageLockWait"):
+                WAP_LOCK.acquire()
+            try:
                 self.spark.conf.set("spark.wap.id", run_id)
                 try:
                     write()
                 finally:
                     self.spark.conf.unset("spark.wap.id")
+            finally:
+                WAP_LOCK.release()
         with self.steps.step("publish"):
             # right before the publish: lease still held, table unmoved (one refresh for both)
             table = self._check_unmoved(parent)
