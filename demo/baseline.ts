@@ -232,6 +232,10 @@ export class BaselinePipeline implements Pipeline {
     return handle.jobRunId ? this.runner.finishedTables(handle.jobRunId) : [];
   }
 
+  jobEnded(handle: RunHandle): boolean {
+    return handle.jobRunId ? this.runner.hasEnded(handle.jobRunId) : true;
+  }
+
   async finish(h: RunHandle): Promise<RunReport> {
     const handle = h as Handle;
     if (!handle.jobRunId) throw new Error("baseline runs always start a job");

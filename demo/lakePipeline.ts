@@ -199,6 +199,10 @@ export class LakePipeline implements Pipeline {
     return handle.jobRunId ? this.runner.finishedTables(handle.jobRunId) : [];
   }
 
+  jobEnded(handle: RunHandle): boolean {
+    return handle.jobRunId ? this.runner.hasEnded(handle.jobRunId) : true;
+  }
+
   async finish(h: RunHandle): Promise<RunReport> {
     const handle = h as Handle;
     const start = handle.start;

@@ -70,10 +70,22 @@ interface Running {
   readonly finished: string[];
   label: string;
   total: number | undefined;
+  ended: boolean;
 }
 
-const TABLE_DONE = / lake_ingest (\S+): (LOADED|UNCHANGED) rows read (\d+), written (\d+)/;
-const TABLE_FAILED = / lake_ingest (\S+) failed: (.*)$/;
+// The job's log format (job.py main): "<time> INFO lake_ingest [<thread>] <message>"; a table's
+// worker thread is "table:<name>".
+const TABLE_DONE = / lake_ingest (?:\[[^\]]*\] )?(\S+): (LOADED|UNCHANGED) rows read (\d+), written (\d+)/;
+const TABLE_FAILED = / lake_ingest (?:\[[^\]]*\] )?(\S+) failed: (.*)$/;
+
+/** A table's end as the job logs it (LOADED, UNCHANGED or failed), or undefined for any other line. */
+export function tableEnd(line: string): { table: string; what: string } | undefined {
+  const done = TABLE_DONE.exec(line);
+  if (done) return { table: done[1] ?? "?", what: `${done[2]} (read ${done[3]}, written ${done[4]})` };
+  const failed = TABLE_FAILED.exec(line);
+  if (failed) return { table: failed[1] ?? "?", what: `FAILED ${(failed[2] ?? "").slice(0, 120)}` };
+  return undefined;
+}
 
 export class LocalJobRunner implements JobRunner {
   private readonly runs = new Map<string, Running>();
@@ -95,7 +107,15 @@ export class LocalJobRunner implements JobRunner {
     const jobRunId = `jr_local_${Date.now().toString(16)}_${this.counter}`;
     const argv: string[] = [];
     for (const [k, v] of Object.entries({ ...job.defaultArguments, ...args, "--jdbc_url": this.settings.jdbcUrl })) argv.push(k, v);
-    const running: Running = { jobName, args, done: undefined, finished: [], label: args["--run_id"] ?? jobRunId, total: undefined };
+    const running: Running = {
+      jobName,
+      args,
+      done: undefined,
+      finished: [],
+      label: args["--run_id"] ?? jobRunId,
+      total: undefined,
+      ended: false,
+    };
     this.runs.set(jobRunId, running);
     running.done = this.spawnJob(jobName, jobRunId, job, argv, running);
     return { ok: true, jobRunId };
@@ -115,6 +135,11 @@ export class LocalJobRunner implements JobRunner {
   /** Tables the job has finished so far (loaded, unchanged or failed). */
   finishedTables(jobRunId: string): readonly string[] {
     return this.get(jobRunId).finished;
+  }
+
+  /** The job run's process has exited. */
+  hasEnded(jobRunId: string): boolean {
+    return this.get(jobRunId).ended;
   }
 
   wait(jobRunId: string): Promise<JobRunEnd> {
@@ -158,14 +183,11 @@ export class LocalJobRunner implements JobRunner {
     let stderrTail = "";
     const onLine = (line: string): void => {
       const run = running;
-      const done = TABLE_DONE.exec(line);
-      const failed = TABLE_FAILED.exec(line);
-      if (done || failed) {
-        const table = (done ?? failed)?.[1] ?? "?";
-        run.finished.push(table);
+      const end = tableEnd(line);
+      if (end) {
+        run.finished.push(end.table);
         const of = run.total !== undefined ? `/${run.total}` : "";
-        const what = done ? `${done[2]} (read ${done[3]}, written ${done[4]})` : `FAILED ${(failed?.[2] ?? "").slice(0, 120)}`;
-        this.progress(`    ${run.label} ${run.finished.length}${of}  ${table} ${what}`);
+        this.progress(`    ${run.label} ${run.finished.length}${of}  ${end.table} ${end.what}`);
       }
     };
     child.stdout.on("data", (chunk: Buffer) => {
@@ -187,6 +209,7 @@ export class LocalJobRunner implements JobRunner {
     });
     return new Promise<JobRunEnd>((resolve) => {
       child.on("close", (code) => {
+        running.ended = true;
         log.end();
         const exitCode = code ?? 1;
         const state = exitCode === 0 ? "SUCCEEDED" : "FAILED";

@@ -73,6 +73,8 @@ export interface Pipeline {
   manual(label: string, tier: string, tables: readonly string[], options: { readonly reload: boolean }): Promise<RunHandle | undefined>;
   /** Tables the run's job has finished so far. */
   finishedTables(handle: RunHandle): readonly string[];
+  /** The run's job has ended (true when no job was started). */
+  jobEnded(handle: RunHandle): boolean;
   /** tables.yaml changed: a new deployment reads it (Lambda bundle / blueprint edit). */
   redeploy(): void;
   /** Tables to compare with the source at the end. */

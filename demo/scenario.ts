@@ -233,9 +233,13 @@ export class Day {
     await settle(this.editor);
     this.hooks.print(`\n>> D2 01:30 daily: ${this.pipeline.kind} run of tier daily starts (long run)`);
     const daily = await this.pipeline.start("daily", "D2 01:30 daily", at(1, "01:30"));
-    while (this.pipeline.finishedTables(daily).length < p.overlapAfterTables) await new Promise((r) => setTimeout(r, 250));
+    const overlapReady = (): boolean => this.pipeline.finishedTables(daily).length >= p.overlapAfterTables || this.pipeline.jobEnded(daily);
+    while (!overlapReady()) await new Promise((r) => setTimeout(r, 250));
+    const done = this.pipeline.finishedTables(daily).length;
     this.hooks.print(
-      `\n>> D2 06:00 every_15_min: fired while the daily run still runs (${this.pipeline.finishedTables(daily).length} of its tables done)`,
+      this.pipeline.jobEnded(daily)
+        ? `\n>> D2 06:00 every_15_min: fired after the daily run's job ended (${done} of its tables seen done): no overlap`
+        : `\n>> D2 06:00 every_15_min: fired while the daily run still runs (${done} of its tables done)`,
     );
     const quarter = await this.pipeline.start("every_15_min", "D2 06:00 every_15_min", at(1, "06:00"));
     await this.finish(quarter);
