@@ -213,13 +213,26 @@ class Loader:
                 loader.spark = session.table_session(self.spark)
             if self.jdbc_factory is not None and self.jdbc is not None:
                 loader.jdbc = self.jdbc_factory(loader.spark)
-            return loader.run_one(spec)
+            try:
+                return loader.run_one(spec)
+            finally:
+                if own_session:
+                    self.forget_cached_table(spec)
         except BaseException as exc:  # noqa: BLE001 -- run_one catches Exception; this is the rest
             log.error("%s: stopped: %s", spec.name, short_error(exc))
             raise
         finally:
             sc.setLocalProperty("spark.scheduler.pool", None)
             thread.name = thread_name
+
+    def forget_cached_table(self, spec: TableSpec) -> None:
+        """Each session's catalog caches the tables it read; the table's own session committed,
+        so the job's session must load the table afresh when it next reads it."""
+        ident = self.full_copy(spec).ident
+        try:
+            self.spark.sql(f"REFRESH TABLE {ident}")
+        except Exception as exc:  # noqa: BLE001 -- no such table (a first load that failed): nothing cached
+            log.debug("%s: nothing to refresh: %s", spec.name, short_error(exc))
 
     def full_copy(self, spec: TableSpec) -> FullCopy:
         return FullCopy(
