@@ -7,9 +7,10 @@ Concurrency (run_all): up to --table_concurrency tables load at once in a thread
 sized from the Spark workers, see default_concurrency). Each table's Spark jobs run in their own
 FAIR scheduler pool (spark.scheduler.mode=FAIR), so one big table does not starve the small
 ones. Per table: its own source metadata connection (a Jdbc of its own), its own lease check and
-state commit as before, and its worker thread is named "table:<name>", which the job's log
-format prints, so every log line names its table. spark.wap.id is session-wide: the WAP stage
-is serialized in writer.py (WAP_LOCK).
+state commit as before, its own Spark session (session.table_session: spark.wap.id is
+session-wide, so tables staging their writes at once must not share one; see writer.py), and
+its worker thread is named "table:<name>", which the job's log format prints, so every log line
+names its table. Loaded one at a time, tables share the job's session.
 
 Outcome report (for the coordinator): one line on stdout starting with "INGEST_RESULT " and
 the same JSON written to result_uri_for(<manifest URI>) (or --result_uri): for a manifest at
@@ -93,7 +94,7 @@ class TableResult:
     # leaseCheck, catalog (exists, already applied, pending fill), snapshotPin, sourceProbe
     # (columns, high mark / MAX / checksum, partition bounds, schema probe), rawBatch (the source
     # read and the raw Parquet batch), schema (create or evolve), prepare (dedupe, align, count),
-    # stage (the WAP write), stageLockWait (waiting for other tables' WAP writes: writer.WAP_LOCK),
+    # stage (the WAP write), stageLockWait (waiting for another WAP write in the same session),
     # publish (checks and cherry-pick), reconcile, maintenance,
     # catalogMetadata (descriptions and comments), stateCommit, load (the rest of the load).
     stepsMs: dict[str, int] = dataclasses.field(default_factory=dict)  # noqa: N815
@@ -160,8 +161,9 @@ MAX_DEFAULT_CONCURRENCY = 16
 class Loader:
     """Loads the tables of one manifest.
 
-    jdbc_factory: a new source client (own metadata connection) per table, so tables loading at
-    once never share a connection; without it every table uses jdbc (one at a time only)."""
+    jdbc_factory: a new source client (own metadata connection) on a table's Spark session, so
+    tables loading at once never share a connection; without it every table uses jdbc (one at a
+    time only)."""
 
     def __init__(
         self,
@@ -171,7 +173,7 @@ class Loader:
         state: StateStore,
         jdbc: Jdbc | None,
         source_error: str | None = None,
-        jdbc_factory: Callable[[], Jdbc] | None = None,
+        jdbc_factory: Callable[[Any], Jdbc] | None = None,
     ) -> None:
         self.spark = spark
         self.m = manifest
@@ -192,29 +194,45 @@ class Loader:
         """Every table's result, in manifest order, whatever order they finished in."""
         limit = self.concurrency()
         if limit <= 1:
-            return [self.run_in_own_context(spec) for spec in self.m.tables]
+            return [self.run_in_own_context(spec, own_session=False) for spec in self.m.tables]
         log.info("loading %d tables, %d at once", len(self.m.tables), limit)
         with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="table") as pool:
-            return list(pool.map(self.run_in_own_context, self.m.tables))
+            return list(pool.map(lambda spec: self.run_in_own_context(spec, own_session=True), self.m.tables))
 
-    def run_in_own_context(self, spec: TableSpec) -> TableResult:
-        """run_one with the table's own source client, FAIR pool and thread name (log lines)."""
+    def run_in_own_context(self, spec: TableSpec, own_session: bool) -> TableResult:
+        """run_one with the table's own source client, FAIR pool and thread name (log lines), and
+        with own_session its own Spark session (tables loading at once)."""
         thread = threading.current_thread()
         thread_name = thread.name
         thread.name = f"table:{spec.name}"
         sc = self.spark.sparkContext
         sc.setLocalProperty("spark.scheduler.pool", spec.name)
         try:
-            loader = copy.copy(self)  # its own step clock (and source client)
+            loader = copy.copy(self)  # its own step clock (and source client and session)
+            if own_session:
+                loader.spark = session.table_session(self.spark)
             if self.jdbc_factory is not None and self.jdbc is not None:
-                loader.jdbc = self.jdbc_factory()
-            return loader.run_one(spec)
+                loader.jdbc = self.jdbc_factory(loader.spark)
+            try:
+                return loader.run_one(spec)
+            finally:
+                if own_session:
+                    self.forget_cached_table(spec)
         except BaseException as exc:  # noqa: BLE001 -- run_one catches Exception; this is the rest
             log.error("%s: stopped: %s", spec.name, short_error(exc))
             raise
         finally:
             sc.setLocalProperty("spark.scheduler.pool", None)
             thread.name = thread_name
+
+    def forget_cached_table(self, spec: TableSpec) -> None:
+        """Each session's catalog caches the tables it read; the table's own session committed,
+        so the job's session must load the table afresh when it next reads it."""
+        ident = self.full_copy(spec).ident
+        try:
+            self.spark.sql(f"REFRESH TABLE {ident}")
+        except Exception as exc:  # noqa: BLE001 -- no such table (a first load that failed): nothing cached
+            log.debug("%s: nothing to refresh: %s", spec.name, short_error(exc))
 
     def full_copy(self, spec: TableSpec) -> FullCopy:
         return FullCopy(
@@ -691,7 +709,6 @@ def select_list(columns: list[SourceColumn]) -> str:
 
 def run(spark: Any, args: JobArgs) -> JobResult:
     started_at = iso_ts(datetime.now(UTC))
-    spark.conf.set("spark.sql.session.timeZone", "UTC")
     session.apply(spark)
     clock.require_utc_jvm(clock.jvm_default_zone(spark))
     manifest = load_manifest(args.manifest_uri)
@@ -710,8 +727,8 @@ def run(spark: Any, args: JobArgs) -> JobResult:
     if jdbc is not None:
         made = jdbc
 
-        def jdbc_factory() -> Jdbc:
-            return Jdbc(spark, made.config, args.fetch_size)
+        def jdbc_factory(table_spark: Any) -> Jdbc:
+            return Jdbc(table_spark, made.config, args.fetch_size)
 
     tables = Loader(spark, manifest, args, state, jdbc, source_error, jdbc_factory).run_all()
     failed = any(t.status == "FAILED" for t in tables)

@@ -1,4 +1,5 @@
-"""Spark settings the job owns: set at run start, so Glue and local runs read and write alike.
+"""Spark settings the job owns: set at run start, so Glue and local runs read and write alike,
+and on each table's own session when tables load at once (table_session).
 
 - Parquet rebase modes CORRECTED: Spark's default (EXCEPTION) refuses to write dates before
   1582-10-15 and timestamps before 1900 to the raw zone; CORRECTED writes them as they are
@@ -18,9 +19,20 @@ SETTINGS = {
         for direction in ("InWrite", "InRead")
     },
     "spark.sql.readSideCharPadding": "false",
+    # Timestamps without a zone are read and written as UTC (clock.py checks the JVM's zone).
+    "spark.sql.session.timeZone": "UTC",
 }
 
 
 def apply(spark: Any) -> None:
     for key, value in SETTINGS.items():
         spark.conf.set(key, value)
+
+
+def table_session(spark: Any) -> Any:
+    """A session of its own for one table loading beside others: its own SQL settings (the job's
+    settings applied again; spark.wap.id is one of them, set by each table's stage) and temporary
+    views, the same SparkContext, catalogs' configuration and executors."""
+    own = spark.newSession()
+    apply(own)
+    return own

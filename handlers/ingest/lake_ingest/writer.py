@@ -25,16 +25,19 @@ lease holder published. The remaining window is the few milliseconds between tha
 the cherry-pick's commit.
 
 Tables load concurrently (job.py): spark.wap.id is a session-wide setting that Iceberg reads
-when a write is planned, and Iceberg offers no per-write option for it. So the stage (set the
-id, write, unset it) holds WAP_LOCK: without it, one table's unset lets another table's write
-in flight commit straight to main, unstaged (handlers/ingest/tests/test_concurrency.py). Source reads,
-raw batches, counts, catalog calls and the publish run outside the lock.
+when a write is planned, and Iceberg offers no per-write option for it. So the job gives each
+table loading beside others a Spark session of its own (session.table_session: own SQL settings,
+shared SparkContext), and the stage (set the id, write, unset it) holds its session's lock
+(wap_lock): two writes in one session would otherwise let one table's unset send the other's
+write in flight straight to main, unstaged (handlers/ingest/tests/test_concurrency.py). Tables
+in their own sessions never wait for each other's writes; the stageLockWait step shows any wait.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -65,7 +68,17 @@ TABLE_PROPERTIES = {
 
 
 # Held while spark.wap.id is set: one staged write at a time per Spark session.
-WAP_LOCK = threading.Lock()
+_WAP_LOCKS: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
+_WAP_LOCKS_GUARD = threading.Lock()
+
+
+def wap_lock(spark: Any) -> threading.Lock:
+    """The lock of this Spark session's spark.wap.id (one per session object)."""
+    with _WAP_LOCKS_GUARD:
+        lock = _WAP_LOCKS.get(spark)
+        if lock is None:
+            lock = _WAP_LOCKS[spark] = threading.Lock()
+        return lock
 
 
 def q(name: str) -> str:
@@ -284,10 +297,11 @@ class FullCopy:
             # Snapshots are stamped by this driver's clock: an earlier attempt's staged snapshot
             # (never published) is older than this write.
             write_started_ms = int(jvm.java.lang.System.currentTimeMillis())
-            # The wait for the lock is its own step: with several tables at once it shows how
-            # much of the stage is other tables' writes.
+            # The wait for the lock is its own step: it shows how much of the stage is other
+            # tables' writes in the same session (none when each table has its own).
+            lock = wap_lock(self.spark)
             with self.steps.step("stageLockWait"):
-                WAP_LOCK.acquire()
+                lock.acquire()
             try:
                 self.spark.conf.set("spark.wap.id", run_id)
                 try:
@@ -295,7 +309,7 @@ class FullCopy:
                 finally:
                     self.spark.conf.unset("spark.wap.id")
             finally:
-                WAP_LOCK.release()
+                lock.release()
         with self.steps.step("publish"):
             # right before the publish: lease still held, table unmoved (one refresh for both)
             table = self._check_unmoved(parent)

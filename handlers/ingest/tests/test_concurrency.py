@@ -2,7 +2,8 @@
 copy equals its source, results come back in manifest order, one failing or refused table does
 not stop the others, leases and state commits stay per table, every log line names its table,
 and two tables staged at the same moment each publish their own WAP snapshot (spark.wap.id is
-session-wide: writer.py serializes the stage)."""
+session-wide: writer.py serializes the stage within a session, and tables loading at once each
+get a session of their own, so they stage side by side)."""
 
 from __future__ import annotations
 
@@ -170,6 +171,91 @@ def test_two_tables_staged_at_the_same_moment_each_publish_their_own_wap_snapsho
         # the seed, then this run's published stage (fast-forwarded or cherry-picked); nothing unstaged
         assert len(lineage) == 2, lineage
         assert run_id in (lineage[1].get("wap.id"), lineage[1].get("published-wap-id")), lineage
+
+
+def test_tables_in_their_own_sessions_stage_side_by_side_and_publish_their_own_snapshot(lake: Lake) -> None:
+    """As the job runs tables at once: each in a session of its own (session.table_session). Table
+    a's write is held while its id is set; b stages and publishes meanwhile, without waiting for
+    a (a shared spark.wap.id would have b's unset send a's write straight to main, unstaged: a's
+    stage would then fail)."""
+    from pyspark.sql import types as T
+
+    from lake_ingest.session import table_session
+
+    schema = T.StructType([T.StructField("id", T.IntegerType()), T.StructField("label", T.StringType())])
+    run_id = "run-wap-sessions"
+    sessions = {"own_a": table_session(lake.spark), "own_b": table_session(lake.spark)}
+    copies = {}
+    for name, own in sessions.items():
+        full = FullCopy(own, "lake", f"{lake.prefix}_scale", name)
+        full.create(schema)
+        own.sql(f"INSERT INTO {full.ident} VALUES (0, 'seed')")
+        copies[name] = full
+    a_writing, b_done = threading.Event(), threading.Event()
+    b_finished_while_a_staged: list[bool] = []
+    errors: list[BaseException] = []
+
+    def write_a() -> None:
+        a_writing.set()
+        b_finished_while_a_staged.append(b_done.wait(60))
+        sessions["own_a"].sql(f"INSERT INTO {copies['own_a'].ident} VALUES (1, 'a')")
+
+    def stage(name: str, write: Any) -> None:
+        try:
+            copies[name].publish_write(run_id, write)
+        except BaseException as exc:  # noqa: BLE001 -- asserted below
+            errors.append(exc)
+        finally:
+            if name == "own_b":
+                b_done.set()
+
+    thread_a = threading.Thread(target=stage, args=("own_a", write_a))
+    thread_a.start()
+    assert a_writing.wait(60)
+    write_b = lambda: sessions["own_b"].sql(f"INSERT INTO {copies['own_b'].ident} VALUES (1, 'b')")  # noqa: E731
+    thread_b = threading.Thread(target=stage, args=("own_b", write_b))
+    thread_b.start()
+    thread_a.join(180)
+    thread_b.join(180)
+    assert not errors, errors
+    assert b_finished_while_a_staged == [True]  # b never waited for a's stage
+    for name, full in copies.items():
+        rows = lake.spark.sql(f"SELECT id, label FROM {full.ident} ORDER BY id").collect()
+        assert [tuple(r) for r in rows] == [(0, "seed"), (1, name[-1])]
+        summaries = [
+            dict(r[0])
+            for r in lake.spark.sql(
+                f"SELECT s.summary FROM {full.ident}.snapshots s JOIN {full.ident}.history h"
+                " ON s.snapshot_id = h.snapshot_id WHERE h.is_current_ancestor ORDER BY h.made_current_at"
+            ).collect()
+        ]
+        assert len(summaries) == 2, summaries
+        assert run_id in (summaries[1].get("wap.id"), summaries[1].get("published-wap-id")), summaries
+
+
+def test_concurrent_tables_run_in_sessions_of_their_own_and_sequential_ones_in_the_jobs(
+    lake: Lake, specs: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, set[int]] = {"concurrent": set(), "sequential": set()}
+    real = Loader.run_one
+    mode = ["concurrent"]
+
+    def run_one(loader: Loader, spec: TableSpec) -> Any:
+        seen[mode[0]].add(id(loader.spark))
+        assert loader.spark.conf.get("spark.sql.session.timeZone") == "UTC"
+        return real(loader, spec)
+
+    monkeypatch.setattr(Loader, "run_one", run_one)
+    lake.sql(*(f"UPDATE {name} SET label = 'v3', updated_at = UTC_TIMESTAMP(6) WHERE id <= 5" for name in TABLES))
+    result = lake.load(*specs, table_concurrency=3)
+    assert all(t.status == "LOADED" for t in result.tables), [(t.name, t.error) for t in result.tables]
+    # a session per table, none of them the job's
+    assert len(seen["concurrent"]) == len(specs) and id(lake.spark) not in seen["concurrent"]
+    for spec in specs:
+        lake.assert_full_copy_equals_source(spec)
+    mode[0] = "sequential"
+    lake.load(*specs, table_concurrency=1)
+    assert seen["sequential"] == {id(lake.spark)}
 
 
 def test_default_concurrency_is_sized_from_spark(lake: Lake) -> None:
